@@ -1,0 +1,1 @@
+"""haicap: digital-government platform for Vietnam's two-tier local government."""

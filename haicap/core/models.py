@@ -1,0 +1,135 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haicap.core.roles import OFFICER_ROLES, OfficeKind, Role
+from haicap.core.scoping import ScopedQuerySet, UnitScope
+
+
+class Office(models.Model):
+    """A unit an officer works in: a commune, a province department or the one-stop centre."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=OfficeKind.choices)
+    province = models.ForeignKey(
+        "units.Province", on_delete=models.PROTECT, related_name="offices", verbose_name=_("province")
+    )
+    commune = models.ForeignKey(
+        "units.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
+        verbose_name=_("commune"),
+    )
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["province_id", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="office_commune_iff_commune_kind",
+                condition=(models.Q(kind=OfficeKind.COMMUNE, commune__isnull=False))
+                | (~models.Q(kind=OfficeKind.COMMUNE) & models.Q(commune__isnull=True)),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class HaicapUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """Citizens and officers. Citizens sign in through VNeID; officers with a password."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CITIZEN)
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name=_("office"),
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    national_id = models.CharField(
+        _("personal identification number"), max_length=12, unique=True, null=True, blank=True
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=10, blank=True)
+    address_street = models.CharField(_("house number, street, village"), max_length=255, blank=True)
+    residence_commune = models.ForeignKey(
+        "units.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("commune of residence"),
+    )
+
+    objects = HaicapUserManager()
+    unit_scope = UnitScope(
+        commune_field="residence_commune",
+        province_field="residence_commune__province",
+        owner_field="pk",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["role", "residence_commune"])]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role in OFFICER_ROLES
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMINISTRATOR
+
+
+class AuditEntry(models.Model):
+    """One write, as it happened. Rows are never changed or deleted (DB triggers enforce it)."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    request_id = models.CharField(_("request id"), max_length=36, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")

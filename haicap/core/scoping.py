@@ -1,0 +1,44 @@
+"""Unit scoping: an officer's querysets are filtered by unit and role where they are built.
+
+A model declares `unit_scope = UnitScope(...)` and uses a manager built from
+`ScopedQuerySet`; every officer-facing read starts with `.visible_to(user)` (or
+`.changeable_by(user)` for writes), so a forgotten check cannot leak another commune's records.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from haicap.core.roles import WRITER_ROLES, OfficeKind
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    commune_field: str
+    province_field: str
+    owner_field: str | None = None
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ScopedQuerySet":
+        return self._scoped(user, write=False)
+
+    def changeable_by(self, user) -> "ScopedQuerySet":
+        return self._scoped(user, write=True)
+
+    def _scoped(self, user, *, write: bool) -> "ScopedQuerySet":
+        scope: UnitScope = self.model.unit_scope
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if not user.is_officer:
+            if scope.owner_field is None:
+                return self.none()
+            return self.filter(**{scope.owner_field: user.pk})
+        office = user.office
+        if office is None or (write and user.role not in WRITER_ROLES):
+            return self.none()
+        if office.kind == OfficeKind.COMMUNE:
+            return self.filter(**{scope.commune_field: office.commune_id})
+        return self.filter(**{scope.province_field: office.province_id})

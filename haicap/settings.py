@@ -1,0 +1,168 @@
+"""Settings, read from the environment (STYLE.md 7).
+
+Embedded defaults run the demo safely on this machine: an SQLite file under var/, DEBUG off,
+only loopback hosts. A production deployment sets HAICAP_SECRET_KEY (the demo key fails
+`haicap check --deploy`), DATABASE_URL and HAICAP_ALLOWED_HOSTS.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("HAICAP_VAR_DIR", BASE_DIR.parent / "var"))
+
+DEMO_SECRET_KEY = "haicap-demo-only-not-secret-3f9b2c8d7e6a5f4b3c2d1e0f"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("HAICAP_SECRET_KEY", DEMO_SECRET_KEY)
+USING_DEMO_SECRET = SECRET_KEY == DEMO_SECRET_KEY
+DEBUG = env_bool("HAICAP_DEBUG", False)
+ALLOWED_HOSTS = env_list("HAICAP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("HAICAP_CSRF_TRUSTED_ORIGINS", [])
+
+# A deployment with its own secret is served over HTTPS unless it says otherwise.
+HTTPS = env_bool("HAICAP_HTTPS", not USING_DEMO_SECRET)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "haicap.core",
+    "haicap.units",
+    "haicap.worktime",
+    "haicap.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "haicap.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "haicap.urls"
+WSGI_APPLICATION = "haicap.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "haicap.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'haicap.sqlite3'}"),
+        conn_max_age=int(os.environ.get("HAICAP_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the demo's web workers and commands write side by side;
+    # "synchronous=FULL" keeps every acknowledged write across a crash.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+        "PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HAICAP_TEST_DB") or None}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("HAICAP_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# The province this deployment serves (DESIGN.md: each province runs its own deployment).
+HAICAP_PROVINCE_CODE = os.environ.get("HAICAP_PROVINCE_CODE", "48")
+
+# Office hours used to count deadlines given in working hours (Decree 118/2025 applies the
+# 15:00 cut-off for reception).
+HAICAP_WORK_HOURS = (("07:30", "11:30"), ("13:30", "17:00"))
+HAICAP_RECEPTION_CUTOFF = "15:00"
+
+# Sandbox adapters for national systems we cannot reach from here.
+HAICAP_VNEID_ADAPTER = os.environ.get("HAICAP_VNEID_ADAPTER", "sandbox")
+HAICAP_SANDBOX_LATENCY_MS = int(os.environ.get("HAICAP_SANDBOX_LATENCY_MS", "150"))
+HAICAP_SANDBOX_FAILURE_RATE = float(os.environ.get("HAICAP_SANDBOX_FAILURE_RATE", "0.0"))
+
+HAICAP_ADDRESS_BATCH_LIMIT = 1000

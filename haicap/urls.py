@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from haicap.api import api
+
+admin.site.site_header = "haicap"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("haicap.core.urls")),
+    path("", include("haicap.units.urls")),
+    path("", include("haicap.portal.urls")),
+]
