@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PO := $(wildcard haicap/locale/*/LC_MESSAGES/django.po)
+PO := $(wildcard haicap/*/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 PYTEST_WORKERS ?= 2
 

@@ -1,0 +1,13 @@
+"""Shared test set-up: every test database holds the real administrative units and calendar."""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from haicap.units.services import load_units
+    from haicap.worktime.services import load_calendar
+
+    with django_db_blocker.unblock():
+        load_units()
+        load_calendar()
