@@ -34,3 +34,18 @@ def diff(before: dict, after: dict) -> dict:
         for key, value in after.items()
         if before.get(key) != value
     }
+
+
+def record_sign_in(sender, request, user, **kwargs) -> None:
+    from haicap.core.context import actor_for_user, reset_actor, set_actor
+
+    token = set_actor(actor_for_user(user))
+    try:
+        record("auth.sign_in", user, summary=user.get_username())
+    finally:
+        reset_actor(token)
+
+
+def record_sign_in_failure(sender, credentials, request=None, **kwargs) -> None:
+    record("auth.sign_in_failed", object_type="core.user",
+           summary=str(credentials.get("username", ""))[:150])

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haicap.core.roles import OFFICER_ROLES, OfficeKind, Role
 from haicap.core.scoping import ScopedQuerySet, UnitScope
+from haicap.core.text import fold
 
 
 class Office(models.Model):
@@ -13,7 +14,10 @@ class Office(models.Model):
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=32, choices=OfficeKind.choices)
     province = models.ForeignKey(
-        "units.Province", on_delete=models.PROTECT, related_name="offices", verbose_name=_("province")
+        "units.Province",
+        on_delete=models.PROTECT,
+        related_name="offices",
+        verbose_name=_("province"),
     )
     commune = models.ForeignKey(
         "units.Commune",
@@ -68,7 +72,9 @@ class User(AbstractUser):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=10, blank=True)
-    address_street = models.CharField(_("house number, street, village"), max_length=255, blank=True)
+    address_street = models.CharField(
+        _("house number, street, village"), max_length=255, blank=True
+    )
     residence_commune = models.ForeignKey(
         "units.Commune",
         on_delete=models.PROTECT,
@@ -77,6 +83,9 @@ class User(AbstractUser):
         related_name="residents",
         verbose_name=_("commune of residence"),
     )
+
+    # Lower-case, tone marks removed: lets "nguyen van an" find "Nguyễn Văn An".
+    search_name = models.CharField(max_length=150, blank=True, db_index=True, editable=False)
 
     objects = HaicapUserManager()
     unit_scope = UnitScope(
@@ -92,6 +101,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_officer(self) -> bool:
@@ -133,3 +149,17 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
+
+
+class UsedIdentityCode(models.Model):
+    """Authorization codes already exchanged, so that none is accepted twice."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("used sign-in code")
+        verbose_name_plural = _("used sign-in codes")
+
+    def __str__(self) -> str:
+        return self.digest[:12]
