@@ -47,3 +47,37 @@ class InvalidInput(DomainError):
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"
+
+
+def install_error_handlers(api) -> None:
+    """Make every API error a JSON object with a stable code and a Vietnamese message."""
+    from django.http import Http404
+    from ninja.errors import AuthenticationError
+    from ninja.errors import ValidationError as NinjaValidationError
+
+    def respond(request, body: dict, status: int):
+        return api.create_response(request, body, status=status)
+
+    def domain_error(request, exc: DomainError):
+        return respond(request, exc.as_dict(), exc.status)
+
+    def validation_error(request, exc: NinjaValidationError):
+        details = [
+            {"location": [str(part) for part in error.get("loc", [])],
+             "reason": error.get("msg", "")}
+            for error in exc.errors
+        ]
+        message = _("The request is not valid; see details for each item.")
+        return respond(request, {"code": "invalid_input", "message": message,
+                                 "details": details}, 422)
+
+    def not_found(request, exc):
+        return respond(request, {"code": "not_found", "message": _("Not found.")}, 404)
+
+    def unauthenticated(request, exc):
+        return respond(request, {"code": "unauthenticated", "message": _("Please sign in.")}, 401)
+
+    api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(NinjaValidationError, validation_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(AuthenticationError, unauthenticated)
