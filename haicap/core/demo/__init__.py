@@ -1,0 +1,1 @@
+"""The demo province: generated people, identifiers and addresses, and how they load."""
