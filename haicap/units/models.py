@@ -102,7 +102,10 @@ class LegacyDistrict(models.Model):
     short_name = models.CharField(_("short name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=LegacyDistrictKind.choices)
     province = models.ForeignKey(
-        LegacyProvince, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+        LegacyProvince,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        verbose_name=_("province"),
     )
     successor = models.ForeignKey(
         Commune,
@@ -131,7 +134,10 @@ class LegacyCommune(models.Model):
     short_name = models.CharField(_("short name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=LegacyCommuneKind.choices)
     district = models.ForeignKey(
-        LegacyDistrict, on_delete=models.PROTECT, related_name="communes", verbose_name=_("district")
+        LegacyDistrict,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        verbose_name=_("district"),
     )
     successors = models.ManyToManyField(
         Commune,
@@ -157,7 +163,9 @@ class CommuneSuccession(models.Model):
     )
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="successions")
     is_split = models.BooleanField(
-        _("split"), default=False, help_text=_("The old commune was divided among several new ones.")
+        _("split"),
+        default=False,
+        help_text=_("The old commune was divided among several new ones."),
     )
     is_default = models.BooleanField(
         _("main successor"),

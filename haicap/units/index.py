@@ -1,0 +1,221 @@
+"""The in-process lookup index the address parser reads: built once from the unit tables.
+
+The tables are the single source of truth; this module turns them into plain dictionaries keyed
+by folded names (see ``folding``) so that parsing an address is a handful of dict lookups.
+"""
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from haicap.units.folding import fold, marked
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
+_DIGIT_TO_ROMAN = {digit: roman for roman, digit in _ROMAN.items()}
+
+# Common ways of writing a province; folded. Values are the short names they stand for.
+PROVINCE_ALIASES = {
+    "hn": "ha noi",
+    "hcm": "ho chi minh",
+    "tphcm": "ho chi minh",
+    "tp hcm": "ho chi minh",
+    "hcmc": "ho chi minh",
+    "sai gon": "ho chi minh",
+    "saigon": "ho chi minh",
+    "sg": "ho chi minh",
+    "dn": "da nang",
+    "hp": "hai phong",
+    "ct": "can tho",
+    "tth": "hue",
+    "thua thien hue": "hue",
+    "brvt": "ba ria vung tau",
+    "vung tau": "ba ria vung tau",
+    "daklak": "dak lak",
+    "daclac": "dak lak",
+    "dac lac": "dak lak",
+    "dak nong": "dak nong",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitEntry:
+    """One unit as the parser sees it."""
+
+    level: str  # province, legacy_province, commune, legacy_district, legacy_commune
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent: str  # province code (new or legacy) or district code for legacy communes
+    marked: str  # tone-style-independent marked signature of the short name
+
+
+@dataclass(frozen=True, slots=True)
+class Successor:
+    commune: str
+    is_default: bool
+    is_split: bool
+
+
+@dataclass
+class UnitIndex:
+    provinces: dict[str, UnitEntry] = field(default_factory=dict)
+    legacy_provinces: dict[str, UnitEntry] = field(default_factory=dict)
+    communes: dict[str, UnitEntry] = field(default_factory=dict)
+    legacy_districts: dict[str, UnitEntry] = field(default_factory=dict)
+    legacy_communes: dict[str, UnitEntry] = field(default_factory=dict)
+    # folded name → entries
+    province_names: dict[str, list[UnitEntry]] = field(default_factory=lambda: defaultdict(list))
+    # (province code or "*", folded short name) → entries
+    commune_names: dict[tuple[str, str], list[UnitEntry]] = field(
+        default_factory=lambda: defaultdict(list))
+    district_names: dict[tuple[str, str], list[UnitEntry]] = field(
+        default_factory=lambda: defaultdict(list))
+    # (district code, legacy province code or "*", folded short name) → entries
+    legacy_commune_names: dict[tuple[str, str], list[UnitEntry]] = field(
+        default_factory=lambda: defaultdict(list))
+    successors: dict[str, tuple[Successor, ...]] = field(default_factory=dict)
+    predecessor_provinces: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    district_communes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # per scope, the folded names for the fuzzy fallback
+    commune_keys: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    district_keys: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    legacy_commune_keys: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    province_keys: list[str] = field(default_factory=list)
+    longest_name: int = 1
+
+    def freeze(self) -> None:
+        for mapping in (self.province_names, self.commune_names, self.district_names,
+                        self.legacy_commune_names, self.commune_keys, self.district_keys,
+                        self.legacy_commune_keys):
+            mapping.default_factory = None
+        self.province_keys = sorted(self.province_names)
+
+
+_TYPE_WORDS = ("thanh pho ", "tinh ", "quan ", "huyen ", "thi xa ", "phuong ", "xa ", "thi tran ",
+               "dac khu ")
+
+
+def name_keys(short_name: str) -> list[str]:
+    """The folded keys a unit answers to: its short name without a type word ("Quận 3" → "3"),
+    and 1 ↔ I for numbered names."""
+    folded = fold(short_name)
+    for type_word in _TYPE_WORDS:
+        if folded.startswith(type_word) and folded[len(type_word):].isdigit():
+            folded = folded[len(type_word):]
+            break
+    keys = [folded]
+    head, _, last = folded.rpartition(" ")
+    if head and last in _ROMAN:
+        keys.append(f"{head} {_ROMAN[last]}")
+    elif head and last in _DIGIT_TO_ROMAN:
+        keys.append(f"{head} {_DIGIT_TO_ROMAN[last]}")
+    return keys
+
+
+def build_index() -> UnitIndex:
+    from haicap.units.models import (
+        Commune,
+        CommuneSuccession,
+        LegacyCommune,
+        LegacyDistrict,
+        LegacyProvince,
+        Province,
+    )
+
+    index = UnitIndex()
+
+    def entry(level, code, name, short_name, kind, parent):
+        return UnitEntry(level, code, name, short_name, kind, parent, marked(short_name))
+
+    for code, name, short_name, kind in Province.objects.values_list(
+            "code", "name", "short_name", "kind"):
+        item = index.provinces[code] = entry("province", code, name, short_name, kind, "")
+        for name_key in name_keys(short_name):
+            index.province_names[name_key].append(item)
+    for code, name, short_name, successor in LegacyProvince.objects.values_list(
+            "code", "name", "short_name", "successor_id"):
+        item = index.legacy_provinces[code] = entry(
+            "legacy_province", code, name, short_name, "", successor)
+        for name_key in name_keys(short_name):
+            index.province_names[name_key].append(item)
+    for alias, target in PROVINCE_ALIASES.items():
+        if alias not in index.province_names and target in index.province_names:
+            index.province_names[alias] = index.province_names[target]
+    predecessors = defaultdict(list)
+    for item in index.legacy_provinces.values():
+        predecessors[item.parent].append(item.code)
+    index.predecessor_provinces = {code: tuple(codes) for code, codes in predecessors.items()}
+
+    for code, name, short_name, kind, province in Commune.objects.values_list(
+            "code", "name", "short_name", "kind", "province_id"):
+        item = index.communes[code] = entry("commune", code, name, short_name, kind, province)
+        for name_key in name_keys(short_name):
+            index.commune_names[(province, name_key)].append(item)
+            index.commune_names[("*", name_key)].append(item)
+            index.commune_keys[province].append(name_key)
+    for code, name, short_name, kind, province in LegacyDistrict.objects.values_list(
+            "code", "name", "short_name", "kind", "province_id"):
+        item = index.legacy_districts[code] = entry(
+            "legacy_district", code, name, short_name, kind, province)
+        for name_key in name_keys(short_name):
+            index.district_names[(province, name_key)].append(item)
+            index.district_names[("*", name_key)].append(item)
+            index.district_keys[province].append(name_key)
+    province_of_district = {code: item.parent for code, item in index.legacy_districts.items()}
+    for code, name, short_name, kind, district in LegacyCommune.objects.values_list(
+            "code", "name", "short_name", "kind", "district_id"):
+        item = index.legacy_communes[code] = entry(
+            "legacy_commune", code, name, short_name, kind, district)
+        province = province_of_district[district]
+        for name_key in name_keys(short_name):
+            index.legacy_commune_names[(district, name_key)].append(item)
+            index.legacy_commune_names[(province, name_key)].append(item)
+            index.legacy_commune_names[("*", name_key)].append(item)
+            index.legacy_commune_keys[district].append(name_key)
+            index.legacy_commune_keys[province].append(name_key)
+
+    successors = defaultdict(list)
+    for old, new, is_default, is_split in CommuneSuccession.objects.values_list(
+            "legacy_commune_id", "commune_id", "is_default", "is_split"):
+        successors[old].append(Successor(new, is_default, is_split))
+    index.successors = {
+        old: tuple(sorted(items, key=lambda item: (not item.is_default, item.commune)))
+        for old, items in successors.items()
+    }
+    district_communes = defaultdict(dict)
+    for old, items in index.successors.items():
+        district = index.legacy_communes[old].parent
+        for item in items:
+            district_communes[district][item.commune] = None
+    index.district_communes = {code: tuple(found) for code, found in district_communes.items()}
+    for code, successor in LegacyDistrict.objects.filter(successor__isnull=False).values_list(
+            "code", "successor_id"):
+        index.district_communes[code] = (successor,)
+
+    index.longest_name = max(
+        len(name_key.split()) for mapping in (index.province_names, index.commune_names)
+        for name_key in (k if isinstance(k, str) else k[1] for k in mapping)
+    ) if index.communes else 1
+    index.freeze()
+    return index
+
+
+_index: UnitIndex | None = None
+_lock = threading.Lock()
+
+
+def get_index() -> UnitIndex:
+    """The index for this process, built on first use."""
+    global _index
+    if _index is None:
+        with _lock:
+            if _index is None:
+                _index = build_index()
+    return _index
+
+
+def forget_index() -> None:
+    """Drop the index (after the unit tables change); the next call rebuilds it."""
+    global _index
+    _index = None
