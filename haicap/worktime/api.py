@@ -77,7 +77,7 @@ def calendar_appointment(request, query: Query[AppointmentQuery]):
     """
     if (query.working_days is None) == (query.working_hours is None):
         raise InvalidInput(
-            _("Give either a number of working days or a number of working hours, not both."),
+            _("Give exactly one time limit: a number of working days or of working hours."),
             code="time_limit_required",
         )
     if query.working_days is not None and not 0 <= query.working_days <= MAX_WORKING_DAYS:
