@@ -29,7 +29,7 @@ FAMILY_NAMES: tuple[tuple[str, float], ...] = (
 FEMALE_CLAN_NAME = "Tôn Nữ"
 
 # Birth-year cut-offs of the generations whose naming fashions differ.
-GENERATIONS = ((1965, "elder"), (1985, "middle"), (2005, "young"), (9999, "newborn"))
+GENERATIONS = ((1965, "elder"), (1985, "middle"), (2005, "young"), (9999, "recent"))
 
 # Middle names: (middle, weight) by generation; "" means none.
 MIDDLE_NAMES: dict[str, dict[str, tuple[tuple[str, float], ...]]] = {
@@ -42,7 +42,7 @@ MIDDLE_NAMES: dict[str, dict[str, tuple[tuple[str, float], ...]]] = {
         "young": (("Văn", 18), ("Minh", 14), ("Quốc", 9), ("Đức", 9), ("Hữu", 6), ("Hoàng", 7),
                   ("Tấn", 5), ("Công", 5), ("Anh", 6), ("Thành", 5), ("Quang", 7),
                   ("Nhật", 4), ("Gia", 4), ("Trung", 3)),
-        "newborn": (("Văn", 7), ("Minh", 18), ("Gia", 16), ("Đức", 8), ("Bảo", 9), ("Quốc", 6),
+        "recent": (("Văn", 7), ("Minh", 18), ("Gia", 16), ("Đức", 8), ("Bảo", 9), ("Quốc", 6),
                     ("Hoàng", 8), ("Anh", 6), ("Đăng", 6), ("Nhật", 6), ("Thiên", 5),
                     ("Phúc", 3), ("Khánh", 4)),
     },
@@ -54,7 +54,7 @@ MIDDLE_NAMES: dict[str, dict[str, tuple[tuple[str, float], ...]]] = {
         "young": (("Thị", 26), ("Ngọc", 13), ("Thu", 7), ("Thanh", 7), ("Mỹ", 6), ("Phương", 6),
                   ("Thùy", 6), ("Kim", 4), ("Minh", 5), ("Hoài", 4), ("Diễm", 3), ("Quỳnh", 5),
                   ("Thị Ngọc", 4), ("Thị Thu", 4)),
-        "newborn": (("Thị", 10), ("Ngọc", 15), ("Bảo", 13), ("Gia", 10), ("Minh", 9),
+        "recent": (("Thị", 10), ("Ngọc", 15), ("Bảo", 13), ("Gia", 10), ("Minh", 9),
                     ("Khánh", 9), ("Phương", 7), ("Thảo", 5), ("Tường", 4), ("An", 5),
                     ("Ngọc Bảo", 4), ("Hoàng", 4), ("Mỹ", 5)),
     },
@@ -74,7 +74,7 @@ GIVEN_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "young": ("Huy", "Khang", "Bảo", "Phát", "Đạt", "Nam", "Khôi", "Lộc", "Tín", "Hoàng",
                   "Quân", "Thiện", "Trí", "Nhật", "Phúc", "Vũ", "Tâm", "Hiếu", "Duy", "Long",
                   "Tuấn", "Thịnh", "Kiệt", "Sang", "Thành", "Hậu"),
-        "newborn": ("Khang", "Bảo", "An", "Minh", "Khôi", "Phúc", "Lâm", "Nguyên", "Khoa",
+        "recent": ("Khang", "Bảo", "An", "Minh", "Khôi", "Phúc", "Lâm", "Nguyên", "Khoa",
                     "Kiệt", "Huy", "Phong", "Quân", "Duy", "Đăng", "Hưng", "Vinh", "Nam",
                     "Thịnh", "Tín"),
     },
@@ -88,7 +88,7 @@ GIVEN_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "young": ("Trang", "Linh", "Ngân", "Vy", "Nhi", "Thảo", "Uyên", "Quỳnh", "My", "Hân",
                   "Anh", "Ngọc", "Hiền", "Yến", "Giang", "Thư", "Trâm", "Nhung", "Duyên",
                   "Phương", "Hằng", "Ly", "Tiên", "Trinh"),
-        "newborn": ("An", "Ngân", "Vy", "Nhi", "Hân", "Anh", "My", "Châu", "Như", "Thư",
+        "recent": ("An", "Ngân", "Vy", "Nhi", "Hân", "Anh", "My", "Châu", "Như", "Thư",
                     "Khuê", "Diệp", "Chi", "Tâm", "Nhiên", "Ngọc", "Trâm", "Linh", "Hà",
                     "Tuệ", "Ngân", "Lam"),
     },
@@ -104,8 +104,8 @@ COMPOUND_GIVEN_NAMES: dict[str, tuple[str, ...]] = {
              "Mai Anh", "Ngọc Diệp", "Thanh Trúc", "Hoài An", "Minh Châu", "Quỳnh Như"),
 }
 # Chance of a two-syllable given name, and of a second family name (the mother's), by generation.
-COMPOUND_GIVEN_SHARE = {"elder": 0.0, "middle": 0.04, "young": 0.15, "newborn": 0.28}
-DOUBLE_FAMILY_SHARE = {"elder": 0.0, "middle": 0.01, "young": 0.04, "newborn": 0.08}
+COMPOUND_GIVEN_SHARE = {"elder": 0.0, "middle": 0.04, "young": 0.15, "recent": 0.28}
+DOUBLE_FAMILY_SHARE = {"elder": 0.0, "middle": 0.01, "young": 0.04, "recent": 0.08}
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,9 @@ def generate_name(rng: random.Random, *, gender: str, birth_year: int) -> Person
     else:
         middle = _MIDDLE[gender][generation].pick(rng)
         given = rng.choice(GIVEN_NAMES[gender][generation])
+        # Parents do not repeat a syllable ("Bảo Bảo"): draw another given name.
+        while given in middle.split():
+            given = rng.choice(GIVEN_NAMES[gender][generation])
     # A second family name (usually the mother's) only when the name stays within 4 syllables.
     if len(family.split()) == 1 and len(middle.split()) <= 1 and (
         rng.random() < DOUBLE_FAMILY_SHARE[generation]
