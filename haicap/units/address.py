@@ -10,6 +10,7 @@ with ranked candidates.
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
 
 from haicap.units.folding import Word, clean, words
@@ -29,6 +30,13 @@ OLD_NAME = "old_name"
 SPLIT = "split"
 OLD_DISTRICT = "old_district_only"
 SIMILAR = "similar_"
+
+REASON_LABELS = {
+    CURRENT_NAME: _("current name"),
+    OLD_NAME: _("old name, merged whole"),
+    SPLIT: _("old commune split; this is one part"),
+    OLD_DISTRICT: _("only the old district was recognised"),
+}
 
 COMMUNE_PREFIXES = {
     ("phuong",): "phuong", ("p",): "phuong", ("f",): "phuong", ("xa",): "xa", ("x",): "xa",
@@ -61,6 +69,13 @@ class Candidate:
     province: UnitRef
     score: float
     reason: str
+
+    @property
+    def reason_label(self) -> str:
+        if self.reason.startswith(SIMILAR):
+            return _("similar to the %(reason)s") % {
+                "reason": REASON_LABELS[self.reason[len(SIMILAR):]]}
+        return str(REASON_LABELS[self.reason])
 
     def as_dict(self) -> dict:
         return {
@@ -329,7 +344,7 @@ class _Parser:
         best = found[0][1]
         lookup = lookup or self._province_lookup
         entries: dict[tuple[str, str], UnitEntry] = {}
-        for choice, similarity, _ in found:
+        for choice, similarity, _position in found:
             if similarity >= best - 1:
                 for entry in lookup(choice):
                     entries[(entry.level, entry.code)] = entry
