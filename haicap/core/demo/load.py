@@ -19,7 +19,7 @@ from haicap.core import audit, services
 from haicap.core.context import ActorContext, reset_actor, set_actor
 from haicap.core.demo.addresses import street_address
 from haicap.core.demo.names import generate_name
-from haicap.core.demo.national_ids import DA_NANG, QUANG_NAM
+from haicap.core.demo.national_ids import DA_NANG
 from haicap.core.demo.people import PersonGenerator
 from haicap.core.models import Office, User
 from haicap.core.roles import OfficeKind, Role
@@ -281,10 +281,8 @@ class _DemoBuilder:
         address_rng = random.Random(f"{self.seed}-addresses")
         for commune in communes:
             is_ward = commune.kind != CommuneKind.COMMUNE
-            birth_home = home[commune.code] if home[commune.code] in (DA_NANG, QUANG_NAM) \
-                else DA_NANG
             for _ in range(counts[commune.code]):
-                person = people.person(home_province=birth_home)
+                person = people.person(home_province=home[commune.code])
                 services.register_citizen(
                     national_id=person.national_id,
                     full_name=person.full_name,

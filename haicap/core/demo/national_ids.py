@@ -37,7 +37,10 @@ class NationalIdIssuer:
         self.issued: set[str] = set(taken or ())
 
     def birth_province(self, home_province: str) -> str:
-        pairs = BIRTH_PROVINCE_WEIGHTS.get(home_province, BIRTH_PROVINCE_WEIGHTS[DA_NANG])
+        pairs = BIRTH_PROVINCE_WEIGHTS.get(home_province)
+        if pairs is None:  # a demo of another province: mostly born there
+            home = home_province if home_province in CCCD_PROVINCE_CODES else DA_NANG
+            pairs = ((home, 85.0), *_ELSEWHERE)
         codes = [code for code, _ in pairs]
         return self.rng.choices(codes, weights=[weight for _, weight in pairs])[0]
 

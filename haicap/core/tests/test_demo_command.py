@@ -4,9 +4,10 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 
+from haicap.core import services
 from haicap.core.demo.load import DEMO_PASSWORD, allocate, commune_codenames
 from haicap.core.models import AuditEntry, Office, User
 from haicap.core.roles import OfficeKind, Role
@@ -111,3 +112,15 @@ def test_allocation_splits_the_total_exactly_and_leaves_uninhabited_communes_emp
     assert sum(counts.values()) == 2000
     assert counts["hoang_sa"] == 0
     assert counts["a"] > counts["b"] > counts["c"]
+
+
+@pytest.mark.django_db
+def test_a_demo_build_that_fails_half_way_saves_nothing():
+    # Someone already holds a login the demo needs: the build stops at that commune.
+    services.create_administrator(username="lanhdao.tamky", full_name="Người khác",
+                                  password="another-pass-1234")
+    offices, users = Office.objects.count(), User.objects.count()
+    with pytest.raises(CommandError, match="nothing of it was saved"):
+        run_demo()
+    assert Office.objects.count() == offices
+    assert User.objects.count() == users

@@ -1,9 +1,12 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from haicap.core.demo.load import DEFAULT_CITIZENS, DEMO_SEED, DemoReport, load_demo
+from haicap.core.errors import DomainError
 from haicap.core.roles import Role
 
 PORTAL_ADDRESS = "http://127.0.0.1:8000"
@@ -30,7 +33,12 @@ class Command(BaseCommand):
         if citizens < 0:
             raise CommandError("--citizens must be 0 or more.")
         started = time.monotonic()
-        report = load_demo(province_code=province, citizens=citizens, reset=reset, seed=seed)
+        try:
+            report = load_demo(province_code=province, citizens=citizens, reset=reset, seed=seed)
+        except (DomainError, ValidationError, IntegrityError) as error:
+            raise CommandError(
+                f"The demo could not be built; nothing of it was saved. {error}"
+            ) from error
         elapsed = time.monotonic() - started
         self.print_report(report, elapsed)
 
