@@ -26,6 +26,7 @@ messages: $(MO)
 demo: install
 	$(BIN)/haicap migrate --noinput
 	$(BIN)/haicap demo
+	$(BIN)/haicap collectstatic --noinput --verbosity 0
 	$(MAKE) --no-print-directory serve
 
 serve:

@@ -11,3 +11,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_units()
         load_calendar()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Full-strength PBKDF2 costs half a second a password; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
