@@ -47,7 +47,8 @@ DISTRICT_PREFIXES = {
     ("thi", "xa"): "thi_xa", ("tx",): "thi_xa", ("thanh", "pho"): "thanh_pho",
     ("tp",): "thanh_pho",
 }
-PROVINCE_PREFIXES = {("tinh",): "tinh", ("thanh", "pho"): "thanh_pho", ("tp",): "thanh_pho"}
+PROVINCE_PREFIXES = {("tinh",): "tinh", ("t",): "tinh", ("thanh", "pho"): "thanh_pho",
+                     ("tp",): "thanh_pho"}
 _LEVELS = (("commune", COMMUNE_PREFIXES), ("district", DISTRICT_PREFIXES),
            ("province", PROVINCE_PREFIXES))
 _COUNTRY = {"viet nam", "vietnam", "vn"}
@@ -246,7 +247,7 @@ class _Parser:
                 lookup=lambda name: self._district_lookup_name(name, legacy_scope))
         scored: dict[str, _Scored] = {}
         if district_match:
-            districts = district_match.entries
+            districts = _of_kind(district_match.entries, district_match.kind)
             commune_match = self._take(
                 lambda phrase: self._legacy_in_districts(phrase, districts), "commune")
             if commune_match is None:
@@ -310,7 +311,13 @@ class _Parser:
             return None
         end = segment.end
         longest = min(end, self.index.longest_name + 2)
-        for size in range(longest, 0, -1):
+        shortest = 1
+        head = tuple(w.bare for w in segment.words[:2])
+        prefixes = dict(_LEVELS)[level]
+        if level != "province" and (head[:1] in prefixes or head in prefixes):
+            # "Xã Toàn Thắng" names one unit: never read only its tail ("Thắng")
+            longest = shortest = end
+        for size in range(longest, shortest - 1, -1):
             tail = segment.words[end - size:end]
             bare = tuple(w.bare for w in tail)
             if size < end and _ends_with_prefix_of_other_level(
@@ -495,6 +502,13 @@ class _Parser:
         return self.text.strip(" ,;-–.")
 
 
+def _of_kind(entries: tuple[UnitEntry, ...], kind: str | None) -> tuple[UnitEntry, ...]:
+    """Of units with the same name ("Huyện Kỳ Anh", "Thị xã Kỳ Anh"), those of the kind named."""
+    if kind is None:
+        return entries
+    return tuple(entry for entry in entries if entry.kind == kind) or entries
+
+
 def _keep(scored: dict[str, _Scored], code: str, item: _Scored) -> None:
     current = scored.get(code)
     if current is None or item.score > current.score:
@@ -515,11 +529,11 @@ def _marked_name(tail: tuple[Word, ...], name: str) -> str:
 
 
 def _mark_penalty(written: str, actual: str) -> float:
-    """A small penalty when the writer used tone marks and they differ from the unit's."""
+    """A penalty when the writer used tone marks and they differ from the unit's: enough to
+    tell "Minh Quán" from "Minh Quân", never enough to drop a candidate."""
     if not written or written == actual:
         return 0.0
-    for word, expected in zip(written.split(), actual.split(), strict=False):
-        has_marks = not word.isascii() or (word[-1].isdigit() and not word.isdigit())
-        if has_marks and word != expected:
-            return 0.03
+    for word in written.split():
+        if not word.isascii() or (word[-1].isdigit() and not word.isdigit()):
+            return 0.06  # the writer used marks, and they differ
     return 0.0

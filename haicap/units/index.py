@@ -96,12 +96,12 @@ _TYPE_WORDS = ("thanh pho ", "tinh ", "quan ", "huyen ", "thi xa ", "phuong ", "
                "dac khu ")
 
 
-def name_keys(short_name: str) -> list[str]:
-    """The folded keys a unit answers to: its short name without a type word ("Quận 3" → "3"),
-    and 1 ↔ I for numbered names."""
-    folded = fold(short_name)
+def name_keys(name: str) -> list[str]:
+    """The folded keys a unit answers to: its name without the type word ("Quận 3" → "3",
+    "Thị trấn Yên Viên" → "yen vien"), and 1 ↔ I for numbered names."""
+    folded = fold(name.split("(")[0])
     for type_word in _TYPE_WORDS:
-        if folded.startswith(type_word) and folded[len(type_word):].isdigit():
+        if folded.startswith(type_word):
             folded = folded[len(type_word):]
             break
     keys = [folded]
@@ -111,6 +111,14 @@ def name_keys(short_name: str) -> list[str]:
     elif head and last in _DIGIT_TO_ROMAN:
         keys.append(f"{head} {_DIGIT_TO_ROMAN[last]}")
     return keys
+
+
+def name_keys_source(name: str) -> str:
+    """The name without its type words, marks kept: what `marked` signatures compare."""
+    words = name.split("(")[0].split()
+    folded = fold(name.split("(")[0]).split()
+    skip = len(folded) - len(name_keys(name)[0].split())
+    return " ".join(words[skip:]) if 0 <= skip < len(words) else name
 
 
 def build_index() -> UnitIndex:
@@ -126,18 +134,19 @@ def build_index() -> UnitIndex:
     index = UnitIndex()
 
     def entry(level, code, name, short_name, kind, parent):
-        return UnitEntry(level, code, name, short_name, kind, parent, marked(short_name))
+        return UnitEntry(level, code, name, short_name, kind, parent,
+                         marked(name_keys_source(name)))
 
     for code, name, short_name, kind in Province.objects.values_list(
             "code", "name", "short_name", "kind"):
         item = index.provinces[code] = entry("province", code, name, short_name, kind, "")
-        for name_key in name_keys(short_name):
+        for name_key in name_keys(name):
             index.province_names[name_key].append(item)
     for code, name, short_name, successor in LegacyProvince.objects.values_list(
             "code", "name", "short_name", "successor_id"):
         item = index.legacy_provinces[code] = entry(
             "legacy_province", code, name, short_name, "", successor)
-        for name_key in name_keys(short_name):
+        for name_key in name_keys(name):
             index.province_names[name_key].append(item)
     for alias, target in PROVINCE_ALIASES.items():
         if alias not in index.province_names and target in index.province_names:
@@ -150,7 +159,7 @@ def build_index() -> UnitIndex:
     for code, name, short_name, kind, province in Commune.objects.values_list(
             "code", "name", "short_name", "kind", "province_id"):
         item = index.communes[code] = entry("commune", code, name, short_name, kind, province)
-        for name_key in name_keys(short_name):
+        for name_key in name_keys(name):
             index.commune_names[(province, name_key)].append(item)
             index.commune_names[("*", name_key)].append(item)
             index.commune_keys[province].append(name_key)
@@ -158,7 +167,7 @@ def build_index() -> UnitIndex:
             "code", "name", "short_name", "kind", "province_id"):
         item = index.legacy_districts[code] = entry(
             "legacy_district", code, name, short_name, kind, province)
-        for name_key in name_keys(short_name):
+        for name_key in name_keys(name):
             index.district_names[(province, name_key)].append(item)
             index.district_names[("*", name_key)].append(item)
             index.district_keys[province].append(name_key)
@@ -168,7 +177,7 @@ def build_index() -> UnitIndex:
         item = index.legacy_communes[code] = entry(
             "legacy_commune", code, name, short_name, kind, district)
         province = province_of_district[district]
-        for name_key in name_keys(short_name):
+        for name_key in name_keys(name):
             index.legacy_commune_names[(district, name_key)].append(item)
             index.legacy_commune_names[(province, name_key)].append(item)
             index.legacy_commune_names[("*", name_key)].append(item)

@@ -61,7 +61,8 @@ _LEGACY_COMMUNE_KINDS = {
     "Phường": LegacyCommuneKind.WARD,
     "Thị trấn": LegacyCommuneKind.TOWNSHIP,
 }
-_PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ")
+_PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Quận ", "Huyện ", "Thị xã ",
+             "Thị trấn ")
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _package_dir(name: str) -> Path:
 def _short(name: str) -> str:
     name = " ".join(name.split())
     for prefix in _PREFIXES:
-        if name.startswith(prefix):
+        if name.lower().startswith(prefix.lower()):
             return name[len(prefix):]
     return name
 
@@ -121,9 +122,9 @@ def _legacy_source() -> tuple[list[tuple], list[tuple], dict]:
     connection = sqlite3.connect(f"file:{package / 'dataset.db'}?mode=ro", uri=True)
     try:
         legacy = connection.execute(
-            "SELECT provinceCode, province, provinceShort, provinceKey, districtCode, district,"
-            " districtShort, districtType, districtKey, wardCode, ward, wardShort, wardType,"
-            " wardKey FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"
+            "SELECT provinceCode, province, provinceKey, districtCode, district, districtType,"
+            " districtKey, wardCode, ward, wardType, wardKey"
+            " FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"
         ).fetchall()
         current = connection.execute(
             "SELECT provinceCode, province, provinceKey, wardCode, ward, wardType, wardKey"
@@ -187,21 +188,20 @@ def load_units(*, verbose: bool = False) -> LoadSummary:
 
     legacy_provinces, legacy_districts, legacy_communes = {}, {}, []
     legacy_code_by_key: dict[str, str] = {}
-    for (province_code, province, province_short, province_key, district_code, district,
-         district_short, district_type, district_key, ward_code, ward, ward_short, ward_type,
-         ward_key) in legacy_rows:
+    for (province_code, province, province_key, district_code, district, district_type,
+         district_key, ward_code, ward, ward_type, ward_key) in legacy_rows:
         legacy_provinces.setdefault(province_code, LegacyProvince(
-            code=province_code, name=province, short_name=province_short,
+            code=province_code, name=province, short_name=_short(province),
             successor_id=successor_province[province_key], source=LEGACY_SOURCE,
             legal_basis=PROVINCE_LEGAL_BASIS, effective_date=EFFECTIVE_DATE,
         ))
         legacy_districts.setdefault(district_code, LegacyDistrict(
-            code=district_code, name=district, short_name=district_short,
+            code=district_code, name=district, short_name=_short(district),
             kind=_LEGACY_DISTRICT_KINDS[district_type], province_id=province_code,
         ))
         if ward_code:
             legacy_communes.append(LegacyCommune(
-                code=ward_code, name=ward, short_name=ward_short,
+                code=ward_code, name=ward, short_name=_short(ward),
                 kind=_LEGACY_COMMUNE_KINDS[ward_type], district_id=district_code,
             ))
             legacy_code_by_key[f"{province_key}_{district_key}_{ward_key}"] = ward_code

@@ -1,0 +1,1 @@
+"""haicap benchmarks: `make bench` runs every `bench_*.py` module and rewrites RESULTS.md."""
