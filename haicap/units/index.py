@@ -8,7 +8,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from haicap.units.folding import fold, marked
+from haicap.units.folding import clean, words
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 _DIGIT_TO_ROMAN = {digit: roman for roman, digit in _ROMAN.items()}
@@ -96,29 +96,30 @@ _TYPE_WORDS = ("thanh pho ", "tinh ", "quan ", "huyen ", "thi xa ", "phuong ", "
                "dac khu ")
 
 
-def name_keys(name: str) -> list[str]:
-    """The folded keys a unit answers to: its name without the type word ("Quận 3" → "3",
-    "Thị trấn Yên Viên" → "yen vien"), and 1 ↔ I for numbered names."""
-    folded = fold(name.split("(")[0])
+def name_parts(name: str) -> tuple[list[str], str]:
+    """The folded keys a unit answers to — its name without the type word ("Quận 3" → "3",
+    "Thị trấn Yên Viên" → "yen vien"), and 1 ↔ I for numbered names — and the marked signature
+    of that name."""
+    found = words(clean(name.split("(")[0]))
+    bare = [word.bare for word in found]
+    folded = " ".join(bare) + " "
+    skip = 0
     for type_word in _TYPE_WORDS:
-        if folded.startswith(type_word):
-            folded = folded[len(type_word):]
+        if folded.startswith(type_word) and len(bare) > type_word.count(" "):
+            skip = type_word.count(" ")
             break
-    keys = [folded]
-    head, _, last = folded.rpartition(" ")
+    base = " ".join(bare[skip:])
+    keys = [base]
+    head, _, last = base.rpartition(" ")
     if head and last in _ROMAN:
         keys.append(f"{head} {_ROMAN[last]}")
     elif head and last in _DIGIT_TO_ROMAN:
         keys.append(f"{head} {_DIGIT_TO_ROMAN[last]}")
-    return keys
+    return keys, " ".join(word.marked for word in found[skip:])
 
 
-def name_keys_source(name: str) -> str:
-    """The name without its type words, marks kept: what `marked` signatures compare."""
-    words = name.split("(")[0].split()
-    folded = fold(name.split("(")[0]).split()
-    skip = len(folded) - len(name_keys(name)[0].split())
-    return " ".join(words[skip:]) if 0 <= skip < len(words) else name
+def name_keys(name: str) -> list[str]:
+    return name_parts(name)[0]
 
 
 def build_index() -> UnitIndex:
@@ -133,20 +134,23 @@ def build_index() -> UnitIndex:
 
     index = UnitIndex()
 
+    keys_of: dict[str, list[str]] = {}
+
     def entry(level, code, name, short_name, kind, parent):
-        return UnitEntry(level, code, name, short_name, kind, parent,
-                         marked(name_keys_source(name)))
+        keys, signature = name_parts(name)
+        keys_of[name] = keys
+        return UnitEntry(level, code, name, short_name, kind, parent, signature)
 
     for code, name, short_name, kind in Province.objects.values_list(
             "code", "name", "short_name", "kind"):
         item = index.provinces[code] = entry("province", code, name, short_name, kind, "")
-        for name_key in name_keys(name):
+        for name_key in keys_of[name]:
             index.province_names[name_key].append(item)
     for code, name, short_name, successor in LegacyProvince.objects.values_list(
             "code", "name", "short_name", "successor_id"):
         item = index.legacy_provinces[code] = entry(
             "legacy_province", code, name, short_name, "", successor)
-        for name_key in name_keys(name):
+        for name_key in keys_of[name]:
             index.province_names[name_key].append(item)
     for alias, target in PROVINCE_ALIASES.items():
         if alias not in index.province_names and target in index.province_names:
@@ -159,7 +163,7 @@ def build_index() -> UnitIndex:
     for code, name, short_name, kind, province in Commune.objects.values_list(
             "code", "name", "short_name", "kind", "province_id"):
         item = index.communes[code] = entry("commune", code, name, short_name, kind, province)
-        for name_key in name_keys(name):
+        for name_key in keys_of[name]:
             index.commune_names[(province, name_key)].append(item)
             index.commune_names[("*", name_key)].append(item)
             index.commune_keys[province].append(name_key)
@@ -167,7 +171,7 @@ def build_index() -> UnitIndex:
             "code", "name", "short_name", "kind", "province_id"):
         item = index.legacy_districts[code] = entry(
             "legacy_district", code, name, short_name, kind, province)
-        for name_key in name_keys(name):
+        for name_key in keys_of[name]:
             index.district_names[(province, name_key)].append(item)
             index.district_names[("*", name_key)].append(item)
             index.district_keys[province].append(name_key)
@@ -177,7 +181,7 @@ def build_index() -> UnitIndex:
         item = index.legacy_communes[code] = entry(
             "legacy_commune", code, name, short_name, kind, district)
         province = province_of_district[district]
-        for name_key in name_keys(name):
+        for name_key in keys_of[name]:
             index.legacy_commune_names[(district, name_key)].append(item)
             index.legacy_commune_names[(province, name_key)].append(item)
             index.legacy_commune_names[("*", name_key)].append(item)
