@@ -478,6 +478,11 @@ class _Parser:
 
     def _old_units(self, ranked, province_match, district_match) -> OldUnits:
         legacy_commune = ranked[0][1].old if ranked else None
+        if legacy_commune is not None:
+            close = {item.old.code if item.old else None for _, item in ranked
+                     if item.score >= ranked[0][1].score - MARGIN}
+            if len(close) > 1:
+                legacy_commune = None  # several old communes fit: name none of them
         district = province = None
         if legacy_commune is not None:
             district = self.index.legacy_districts[legacy_commune.parent]

@@ -116,3 +116,9 @@ def test_result_as_dict_has_the_documented_keys():
     assert {"input", "status", "commune_code", "province_code", "confidence", "street",
             "old_units", "candidates"} <= set(data)
     assert (data["commune_code"], data["province_code"]) == ("00070", "01")
+
+
+def test_ambiguous_result_names_no_old_commune_when_several_fit():
+    result = normalize_address("Phường 1, TP Hồ Chí Minh")
+    assert result.old_units.commune is None
+    assert result.old_units.district is None
