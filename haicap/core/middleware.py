@@ -1,5 +1,9 @@
 import uuid
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
 from haicap.core.context import ActorContext, reset_actor, set_actor
 
 
@@ -25,4 +29,25 @@ class RequestContextMiddleware:
         finally:
             reset_actor(token)
         response.headers.setdefault("X-Request-ID", context.request_id)
+        return response
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the person chose another language on the site.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a citizen whose
+    cheap phone is set to English would get an English portal they did not ask for.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ["Cookie"])
         return response
