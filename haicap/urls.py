@@ -4,6 +4,7 @@ from django.urls import include, path
 from haicap.api import api
 
 admin.site.site_header = "haicap"
+admin.site.site_title = "haicap"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
