@@ -4,11 +4,20 @@ The tables are the single source of truth; this module turns them into plain dic
 by folded names (see ``folding``) so that parsing an address is a handful of dict lookups.
 """
 
+import hashlib
+import logging
+import pickle
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
+
+from haicap.units import folding
 from haicap.units.folding import clean, words
+
+logger = logging.getLogger(__name__)
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 _DIGIT_TO_ROMAN = {digit: roman for roman, digit in _ROMAN.items()}
@@ -122,6 +131,53 @@ def name_keys(name: str) -> list[str]:
     return name_parts(name)[0]
 
 
+class NamePartsMemo:
+    """`name_parts` of every unit name, kept on disk between processes.
+
+    Folding 14,000 names is most of the index's build time, and a fresh process must answer its
+    first address quickly. `name_parts` is a pure function of the name and of this code, so
+    the file is keyed by a hash of the two modules that define it: a code change starts afresh,
+    and a new or renamed unit is simply folded and added.
+    """
+
+    def __init__(self) -> None:
+        source = b"".join(Path(module.__file__).read_bytes() for module in (folding, _this()))
+        digest = hashlib.sha256(source).hexdigest()[:16]
+        self.path = Path(settings.VAR_DIR) / "cache" / f"unit-name-parts-{digest}.pickle"
+        self.parts = self._read()
+        self.added = 0
+
+    def __call__(self, name: str) -> tuple[list[str], str]:
+        found = self.parts.get(name)
+        if found is None:
+            found = self.parts[name] = name_parts(name)
+            self.added += 1
+        return found
+
+    def save(self) -> None:
+        if not self.added:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(".tmp")
+            partial.write_bytes(pickle.dumps(self.parts, protocol=pickle.HIGHEST_PROTOCOL))
+            partial.replace(self.path)
+        except OSError as error:  # a read-only deployment still works, only slower to start
+            logger.warning("could not keep the unit-name cache: %s", error)
+
+    def _read(self) -> dict[str, tuple[list[str], str]]:
+        try:
+            return pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return {}
+
+
+def _this():
+    import sys
+
+    return sys.modules[__name__]
+
+
 def build_index() -> UnitIndex:
     from haicap.units.models import (
         Commune,
@@ -135,9 +191,10 @@ def build_index() -> UnitIndex:
     index = UnitIndex()
 
     keys_of: dict[str, list[str]] = {}
+    memo = NamePartsMemo()
 
     def entry(level, code, name, short_name, kind, parent):
-        keys, signature = name_parts(name)
+        keys, signature = memo(name)
         keys_of[name] = keys
         return UnitEntry(level, code, name, short_name, kind, parent, signature)
 
@@ -211,6 +268,7 @@ def build_index() -> UnitIndex:
         for name_key in (k if isinstance(k, str) else k[1] for k in mapping)
     ) if index.communes else 1
     index.freeze()
+    memo.save()
     return index
 
 

@@ -9,9 +9,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import holidays
 import yaml
-from holidays.countries.vietnam import VietnamStaticHolidays
 
 from haicap.worktime.models import CalendarDay
 
@@ -55,6 +53,8 @@ def _entries_of_year(year: int) -> dict[date, CalendarEntry]:
 
 def _package_entries(year: int) -> dict[date, CalendarEntry]:
     legal_basis = LABOR_CODE_2019 if year >= 2021 else LABOR_CODE_2012
+    import holidays  # imported when the calendar is computed, not at every start-up
+
     package = holidays.country_holidays("VN", years=year, language="vi")
     return {
         day: CalendarEntry(day, CalendarDay.Kind.PUBLIC_HOLIDAY, name, legal_basis)
@@ -68,6 +68,8 @@ def _swaps_of_package(year: int) -> dict[date, CalendarEntry]:
     `VietnamStaticHolidays.special_public_holidays` maps a year to one or more tuples
     (day-off month, day, make-up month, day[, make-up year]).
     """
+    from holidays.countries.vietnam import VietnamStaticHolidays
+
     entries = {}
     # A swap is filed under the year of its day off; its make-up day may fall in the year before.
     for swap_year in (year, year + 1):

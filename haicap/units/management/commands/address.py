@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = "Address conversion: `convert ADDRESS` or `convert --file FILE --format jsonl`."
+    # A conversion touches no model definitions; skipping the checks saves start-up time.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
