@@ -10,6 +10,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -221,7 +222,12 @@ def _accuracy(cases: list[Case]) -> tuple[Report, list[str]]:
     return report, lines
 
 
+WARM_UP, PASS_SIZE, PASSES, NAIVE_SAMPLE = 2000, 12000, 3, 200
+
+
 def _throughput(cases: list[Case]) -> tuple[float, float, int]:
+    """Addresses a second, best of three passes over disjoint sets (the machine is noisy; no
+    pass sees an address another pass has parsed, so no cache is warmed for it)."""
     from rapidfuzz import fuzz, process
 
     from haicap.units.address import normalize_address
@@ -231,29 +237,32 @@ def _throughput(cases: list[Case]) -> tuple[float, float, int]:
     rng = random.Random(7)
     texts = [case.text for case in cases]
     rng.shuffle(texts)
-    warm_up, measured = texts[:2000], texts[2000:22000]
-    for text in warm_up:
+    for text in texts[:WARM_UP]:
         normalize_address(text)
-    seconds, _ = timed(lambda: [normalize_address(text) for text in measured])
-    ours = len(measured) / seconds
+    passes = [texts[WARM_UP + i * PASS_SIZE:WARM_UP + (i + 1) * PASS_SIZE] for i in range(PASSES)]
+    ours = max(len(batch) / timed(lambda b=batch: [normalize_address(t) for t in b])[0]
+               for batch in passes)
 
     choices = [fold(f"{name} {province}") for name, province in
                Commune.objects.values_list("name", "province__name")]
-    sample = measured[:300]
-    seconds, _ = timed(lambda: [process.extractOne(fold(text), choices, scorer=fuzz.WRatio)
-                                for text in sample])
-    naive = len(sample) / seconds
-    return ours, naive, len(measured)
+    samples = [batch[:NAIVE_SAMPLE] for batch in passes]
+    naive = max(
+        len(sample) / timed(lambda s=sample: [
+            process.extractOne(fold(text), choices, scorer=fuzz.WRatio) for text in s])[0]
+        for sample in samples)
+    return ours, naive, PASS_SIZE
 
 
-def _first_answer() -> tuple[float, float]:
+def _first_answer() -> tuple[float, float, float]:
     haicap = os.path.join(os.path.dirname(sys.executable), "haicap")
-    ours = statistics.median(
-        wall_time([haicap, "address", "convert", SAMPLE_ADDRESS]) for _ in range(3))
+    command = [haicap, "address", "convert", SAMPLE_ADDRESS]
+    with tempfile.TemporaryDirectory() as empty:
+        cold = wall_time(command, env={"HAICAP_VAR_DIR": empty})
+    ours = statistics.median(wall_time(command) for _ in range(3))
     script = ("from vietnamadminunits import convert_address; "
               f"convert_address({SAMPLE_ADDRESS!r})")
     baseline = wall_time([sys.executable, "-c", script])
-    return ours, baseline
+    return ours, cold, baseline
 
 
 def run() -> Report:
@@ -262,16 +271,20 @@ def run() -> Report:
     report, notes = _accuracy(cases)
     accuracy_seconds = time.perf_counter() - started
     ours, naive, measured = _throughput(cases)
-    first, first_baseline = _first_answer()
+    first, cold, first_baseline = _first_answer()
     report.rows[:0] = [
         Row("throughput after warm-up, one process", ours, "addresses/s",
             f"≥ {THROUGHPUT_TARGET:,}/s", ours >= THROUGHPUT_TARGET, naive,
             "naive linear scan: rapidfuzz `extractOne` (WRatio) of the whole folded address "
-            "over the 3,321 \"commune province\" names, 300 addresses, same run"),
+            f"over the 3,321 \"commune province\" names, best of {PASSES} passes of "
+            f"{NAIVE_SAMPLE} addresses, same run"),
         Row("first answer in a fresh process", first, "s", f"≤ {FIRST_ANSWER_TARGET:g} s",
             first <= FIRST_ANSWER_TARGET, first_baseline,
             "a fresh `python -c` importing vietnamadminunits 1.0.4 and calling "
             "`convert_address` once, same address; lower is better"),
+        Row("first answer in a fresh process, cold (no unit-name cache yet)", cold, "s",
+            f"≤ {FIRST_ANSWER_TARGET:g} s", cold <= FIRST_ANSWER_TARGET, first_baseline,
+            "as above"),
     ]
     report.notes = [
         f"Test set: {len(cases):,} addresses built from the succession data (every old commune "
@@ -280,10 +293,15 @@ def run() -> Report:
         "without the district; a one-letter typo) plus "
         f"{len(HAND_WRITTEN)} hand-written addresses. Split communes are not in the set: "
         "their right answer is `ambiguous` with every part listed (unit tests pin that). "
-        f"Throughput measured over {measured:,} distinct addresses after 2,000 warm-up "
-        f"ones; the accuracy pass took {accuracy_seconds:.1f} s. First answer: median of 3 runs "
-        f"of `haicap address convert \"{SAMPLE_ADDRESS}\"`, wall time from process start to "
-        "exit.",
+        f"Throughput: best of {PASSES} passes, each over {measured:,} distinct addresses no "
+        f"other pass parses, after {WARM_UP:,} warm-up ones (baseline: best of {PASSES} "
+        f"passes of {NAIVE_SAMPLE}). The parser remembers what a segment's folded words name "
+        "(provinces, districts and commune names recur from one address to the next, as in a "
+        "real province's files), so later passes meet names, never addresses, seen before; "
+        f"the accuracy pass took {accuracy_seconds:.1f} s. "
+        f"First answer: median of 3 runs of `haicap address convert \"{SAMPLE_ADDRESS}\"`, "
+        "wall time from process start to exit (the unit-name cache under var/ is written by "
+        "the first run and read by the next).",
         "**Reading the ambiguous columns.** An address is *ambiguous as written* when what it "
         "gives fits several new communes — computed from the data, not from the parser: "
         "the same old name in two districts and no district given, an old name equal to a "

@@ -7,6 +7,7 @@ when two communes fit about equally, or an old commune was split, the result is 
 with ranked candidates.
 """
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,6 +24,7 @@ UNRESOLVED = "unresolved"
 MAX_LENGTH = 500
 MARGIN = 0.05  # candidates this close to the best one make the answer ambiguous
 RESOLVE_AT = 0.8  # below this score the best candidate is only a suggestion
+TAIL_MEMO_SIZE = 200_000  # remembered tail readings (see _Parser._take) before starting afresh
 FUZZY_CUTOFF = 80
 
 CURRENT_NAME = "current_name"
@@ -51,8 +53,9 @@ PROVINCE_PREFIXES = {("tinh",): "tinh", ("t",): "tinh", ("thanh", "pho"): "thanh
                      ("tp",): "thanh_pho"}
 _LEVELS = (("commune", COMMUNE_PREFIXES), ("district", DISTRICT_PREFIXES),
            ("province", PROVINCE_PREFIXES))
+_PREFIXES = dict(_LEVELS)
 _COUNTRY = {"viet nam", "vietnam", "vn"}
-_SEPARATORS = ",;\n|"
+_SEGMENT = re.compile(r"[^,;\n|]+")  # the text between separators
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,10 @@ class _Segment:
     offset: int
     words: tuple[Word, ...]
     end: int  # words[:end] are not consumed yet
+    bare: tuple[str, ...] = ()  # the folded words, computed once
+
+    def __post_init__(self) -> None:
+        self.bare = tuple(word.bare for word in self.words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,15 +182,12 @@ def normalize_addresses(texts: list[str]) -> list[AddressResult]:
 
 
 def _segments(text: str) -> list[_Segment]:
-    segments, start = [], 0
-    for position, char in enumerate(text + ","):
-        if char in _SEPARATORS:
-            piece = text[start:position]
-            found = words(piece)
-            if found:
-                segments.append(_Segment(start, found, len(found)))
-            start = position + 1
-    while segments and " ".join(w.bare for w in segments[-1].words) in _COUNTRY:
+    segments = []
+    for piece in _SEGMENT.finditer(text):
+        found = words(piece.group())
+        if found:
+            segments.append(_Segment(piece.start(), found, len(found)))
+    while segments and " ".join(segments[-1].bare) in _COUNTRY:
         segments.pop()
     return segments
 
@@ -196,7 +200,7 @@ def _readings(bare: tuple[str, ...], level: str) -> tuple[tuple[str | None, str]
     "Phương Trung"; names made only of digits ("Phường 1") need their prefix.
     """
     readings: list[tuple[str | None, str]] = []
-    prefixes = dict(_LEVELS)[level]
+    prefixes = _PREFIXES[level]
     for size in (2, 1):
         kind = prefixes.get(bare[:size])
         if kind and len(bare) > size:
@@ -207,6 +211,7 @@ def _readings(bare: tuple[str, ...], level: str) -> tuple[tuple[str | None, str]
     return tuple(readings)
 
 
+@lru_cache(maxsize=4096)
 def _ends_with_prefix_of_other_level(bare: tuple[str, ...], level: str) -> bool:
     """Whether the words before a tail type it for another level ("Xã | Hà Nam")."""
     for other_level, prefixes in _LEVELS:
@@ -233,14 +238,17 @@ class _Parser:
 
     # -- the steps, right to left -------------------------------------------------------------
     def parse(self, original: str) -> AddressResult:
-        province_match = self._take(self._province_lookup, "province")
+        province_match = self._take(self._province_lookup, "province", ("p",))
         if province_match is None and len(self.segments) > 1:
             province_match = self._fuzzy_take(self._province_choices, "province")
         new_scope, legacy_scope = self._scopes(province_match)
+        new_key = tuple(new_scope) if new_scope is not None else None
+        legacy_key = tuple(legacy_scope) if legacy_scope is not None else None
 
         before_district = self._state()
         district_match = self._take(
-            lambda phrase: self._district_lookup(phrase, legacy_scope), "district")
+            lambda phrase: self._district_lookup(phrase, legacy_scope), "district",
+            ("d", legacy_key))
         if district_match is None and self._last_typed("district"):
             district_match = self._fuzzy_take(
                 lambda: self._keys(self.index.district_keys, legacy_scope), "district",
@@ -249,7 +257,8 @@ class _Parser:
         if district_match:
             districts = _of_kind(district_match.entries, district_match.kind)
             commune_match = self._take(
-                lambda phrase: self._legacy_in_districts(phrase, districts), "commune")
+                lambda phrase: self._legacy_in_districts(phrase, districts), "commune",
+                ("in districts", tuple(district.code for district in districts)))
             if commune_match is None:
                 commune_match = self._fuzzy_take(
                     lambda: self._keys(self.index.legacy_commune_keys,
@@ -262,7 +271,7 @@ class _Parser:
                 self._restore(before_district)
                 commune_match = self._take(
                     lambda phrase: self._commune_lookup(phrase, new_scope, legacy_scope),
-                    "commune")
+                    "commune", ("c", new_key, legacy_key))
                 if commune_match:
                     district_match = None
                     self._score_any(scored, commune_match, with_district=False)
@@ -271,7 +280,8 @@ class _Parser:
                     self._score_district_only(scored, districts)
         else:
             commune_match = self._take(
-                lambda phrase: self._commune_lookup(phrase, new_scope, legacy_scope), "commune")
+                lambda phrase: self._commune_lookup(phrase, new_scope, legacy_scope), "commune",
+                ("c", new_key, legacy_key))
             if commune_match is None:
                 commune_match = self._fuzzy_take(
                     lambda: self._keys(self.index.commune_keys, new_scope)
@@ -300,43 +310,60 @@ class _Parser:
         segment = self._last()
         if segment is None:
             return False
-        bare = tuple(w.bare for w in segment.words[:segment.end])
-        prefixes = dict(_LEVELS)[level]
+        bare = segment.bare[:segment.end]
+        prefixes = _PREFIXES[level]
         return any(len(bare) > size and bare[:size] in prefixes for size in (1, 2))
 
-    def _take(self, lookup, level: str) -> _Match | None:
-        """The longest tail of the last segment that names a unit at this level."""
+    def _take(self, lookup, level: str, scope: tuple = ()) -> _Match | None:
+        """The longest tail of the last segment that names a unit at this level.
+
+        What a tail names depends only on its folded words, the level and the scope the lookup
+        searches, so the answer is remembered in the index: districts and provinces repeat
+        from one address to the next.
+        """
         segment = self._last()
         if segment is None:
             return None
         end = segment.end
+        key = (level, scope, segment.bare[:end])
+        memo = self.index.tail_memo
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= TAIL_MEMO_SIZE:
+                memo.clear()
+            found = memo[key] = self._find_tail(segment, lookup, level)
+        if not found:
+            return None
+        size, entries, kind, name = found
+        segment.end = end - size
+        return _Match(entries, kind, _marked_name(segment.words[end - size:end], name))
+
+    def _find_tail(self, segment: _Segment, lookup, level: str) -> tuple:
+        end = segment.end
         longest = min(end, self.index.longest_name + 2)
         shortest = 1
-        head = tuple(w.bare for w in segment.words[:2])
-        prefixes = dict(_LEVELS)[level]
+        head = segment.bare[:2]
+        prefixes = _PREFIXES[level]
         if level != "province" and (head[:1] in prefixes or head in prefixes):
             # "Xã Toàn Thắng" names one unit: never read only its tail ("Thắng")
             longest = shortest = end
         for size in range(longest, shortest - 1, -1):
-            tail = segment.words[end - size:end]
-            bare = tuple(w.bare for w in tail)
+            bare = segment.bare[end - size:end]
             if size < end and _ends_with_prefix_of_other_level(
-                    tuple(w.bare for w in segment.words[max(0, end - size - 2):end - size]),
-                    level):
+                    segment.bare[max(0, end - size - 2):end - size], level):
                 continue
             for kind, name in _readings(bare, level):
                 entries = lookup(name)
                 if entries:
-                    segment.end = end - size
-                    return _Match(tuple(entries), kind, _marked_name(tail, name))
-        return None
+                    return size, tuple(entries), kind, name
+        return ()
 
     def _fuzzy_take(self, choices, level: str, lookup=None) -> _Match | None:
         """Typo fallback: the whole last segment against the names in scope."""
         segment = self._last()
         if segment is None:
             return None
-        bare = tuple(w.bare for w in segment.words[:segment.end])
+        bare = segment.bare[:segment.end]
         if level == "province" and _typed_for_other_level(bare, level):
             return None
         readings = [(kind, name) for kind, name in _readings(bare, level) if len(name) >= 4]
@@ -472,9 +499,8 @@ class _Parser:
     def _candidate(self, code: str, item: _Scored) -> Candidate:
         commune = self.index.communes[code]
         province = self.index.provinces[commune.parent]
-        return Candidate(UnitRef(commune.code, commune.name),
-                         UnitRef(province.code, province.name),
-                         max(0.0, min(1.0, item.score)), item.reason)
+        return Candidate(_ref(commune), _ref(province), max(0.0, min(1.0, item.score)),
+                         item.reason)
 
     def _old_units(self, ranked, province_match, district_match) -> OldUnits:
         legacy_commune = ranked[0][1].old if ranked else None
@@ -494,10 +520,7 @@ class _Parser:
             legacy_only = [e for e in province_match.entries if e.level == "legacy_province"]
             if len(legacy_only) == len(province_match.entries) == 1:
                 province = legacy_only[0]
-        return OldUnits(
-            *(UnitRef(unit.code, unit.name) if unit else None
-              for unit in (legacy_commune, district, province))
-        )
+        return OldUnits(_ref(legacy_commune), _ref(district), _ref(province))
 
     def _street(self) -> str:
         for segment in self.segments:
@@ -505,6 +528,20 @@ class _Parser:
                 end = segment.offset + segment.words[segment.end].start
                 return self.text[:end].strip(" ,;-–.")
         return self.text.strip(" ,;-–.")
+
+
+_REFS: dict[tuple[str, str, str], UnitRef] = {}
+
+
+def _ref(unit: UnitEntry | None) -> UnitRef | None:
+    """The (immutable, shared) reference to a unit, made once per unit and process."""
+    if unit is None:
+        return None
+    key = (unit.level, unit.code, unit.name)
+    ref = _REFS.get(key)
+    if ref is None:
+        ref = _REFS[key] = UnitRef(unit.code, unit.name)
+    return ref
 
 
 def _of_kind(entries: tuple[UnitEntry, ...], kind: str | None) -> tuple[UnitEntry, ...]:

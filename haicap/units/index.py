@@ -92,6 +92,8 @@ class UnitIndex:
     legacy_commune_keys: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     province_keys: list[str] = field(default_factory=list)
     longest_name: int = 1
+    # what a segment's tail names, by (level, scope, folded words); filled by the parser
+    tail_memo: dict[tuple, tuple] = field(default_factory=dict)
 
     def freeze(self) -> None:
         for mapping in (self.province_names, self.commune_names, self.district_names,
