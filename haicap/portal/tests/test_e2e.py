@@ -151,3 +151,19 @@ def test_citizen_signs_in_through_the_vneid_sandbox(demo, phone):
     assert "Đăng xuất" in phone.inner_text("header")
     assert "Đã đăng nhập bằng VNeID" in phone.inner_text("body")
     assert phone.console_errors == []
+
+
+def test_old_address_is_converted_on_a_phone_by_keyboard(demo, phone):
+    phone.goto(demo.url + "/dia-chi/")
+    phone.focus("textarea")
+    phone.keyboard.type("45 Trần Phú, P. Minh An, TP. Hội An, Quảng Nam")
+    phone.keyboard.press("Tab")
+    phone.keyboard.press("Enter")
+    phone.wait_for_selector("text=Phường Hội An")
+    shoot(phone, "address.phone")
+
+    results = phone.inner_text("main")
+    assert "Thành phố Đà Nẵng" in results
+    assert "20410" in results
+    assert fits_phone_width(phone)
+    assert phone.console_errors == []
