@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from haicap.catalog.api import router as catalog_router
 from haicap.core.api import router as core_router
 from haicap.core.errors import install_error_handlers
 from haicap.units.api import router as units_router
@@ -21,3 +22,4 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", units_router)
 api.add_router("/", worktime_router)
+api.add_router("/", catalog_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "haicap.core",
     "haicap.units",
     "haicap.worktime",
+    "haicap.catalog",
     "haicap.portal",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("haicap.core.urls")),
     path("", include("haicap.units.urls")),
+    path("", include("haicap.catalog.urls")),
     path("", include("haicap.portal.urls")),
 ]
