@@ -8,7 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from haicap.core import selectors, services
-from haicap.core.errors import PermissionDenied
+from haicap.core.errors import ErrorOut, PermissionDenied
 from haicap.core.models import User
 
 router = Router(tags=["residents"], auth=django_auth)
@@ -36,12 +36,6 @@ class ResidentContactIn(Schema):
     phone: str | None = Field(None, description="10 digits, 03/05/07/08/09…; +84 accepted")
     email: str | None = None
     address_street: str | None = Field(None, max_length=255)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: list | dict | None = None
 
 
 @router.get("/residents", response=list[ResidentOut], summary="Residents of my unit")

@@ -1,6 +1,15 @@
 """Errors the API and pages show: a Vietnamese message and a stable machine-readable code."""
 
 from django.utils.translation import gettext as _
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    """The body of every API error."""
+
+    code: str
+    message: str
+    details: list | dict | None = None
 
 
 class DomainError(Exception):

@@ -8,18 +8,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from haicap.core.errors import InvalidInput, PayloadTooLarge
+from haicap.core.errors import ErrorOut, InvalidInput, PayloadTooLarge
 from haicap.units import selectors
 from haicap.units.address import MAX_LENGTH, normalize_addresses
 from haicap.units.models import CommuneKind
 
 router = Router(tags=["units"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: list | dict | None = None
 
 
 class ProvinceOut(Schema):
