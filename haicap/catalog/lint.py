@@ -178,7 +178,7 @@ def _fee_problems(fee) -> list[tuple[str, tuple]]:
     problems: list[tuple[str, tuple]] = []
     if fee.rule == FeeRule.PER_PAGE_TIERS:
         if not fee.tiers:
-            problems.append((_("per_page_tiers needs tiers."), ("tiers",)))
+            problems.append((_("per_page_tiers needs tiers."), ("rule",)))
         else:
             if fee.tiers[0].from_page != 1:
                 problems.append((_("the first tier must start at page 1."),
