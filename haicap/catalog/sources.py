@@ -59,7 +59,11 @@ def format_path(path: Iterable[str | int]) -> str:
     return text
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser is ~15x faster than the pure-Python one (2,000 files: seconds, not minutes).
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
     """SafeLoader without the timestamp type: dates stay strings."""
 
 
