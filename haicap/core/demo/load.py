@@ -347,13 +347,18 @@ def describe_logins(report: DemoReport) -> None:
 
 def load_demo(*, province_code: str | None = None, citizens: int = DEFAULT_CITIZENS,
               reset: bool = False, seed: int = DEMO_SEED) -> DemoReport:
-    """Build the demo province once; keep it on later runs unless `reset` asks to rebuild it."""
+    """Build the demo province once; keep it on later runs unless `reset` asks to rebuild it.
+
+    Units, the calendar and the procedure catalogue are (re)loaded first, each idempotently.
+    """
+    from haicap.catalog.services import load_catalog
     from haicap.units.services import load_units
     from haicap.worktime.services import load_calendar
 
     province_code = province_code or settings.HAICAP_PROVINCE_CODE
     load_units()
     load_calendar()
+    load_catalog()
     token = set_actor(DEMO_ACTOR)
     try:
         with transaction.atomic():
