@@ -7,8 +7,12 @@ example is data for the e-form, not a Python date), and a key written twice is a
 than PyYAML's silent "last one wins".
 """
 
+import multiprocessing
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -237,12 +241,25 @@ def read_directory(directory: Path) -> tuple[list[LocatedSpec], list[Finding]]:
         return specs, [Finding(file=str(directory), line=1, code="CAT001", severity=ERROR,
                                path="", message=_("There is no such directory."))]
     files = sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")])
-    for path in files:
-        located, file_findings = read_file(path, root=directory)
+    for located, file_findings in _read_all(files, directory):
         findings += file_findings
         if located is not None:
             specs.append(located)
     return specs, findings
+
+
+PARALLEL_FROM = 200  # files; below this, starting worker processes costs more than it saves
+
+
+def _read_all(files: list[Path], root: Path):
+    """Read files in order; large catalogues on several processes (parsing is CPU-bound)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_FROM or workers < 2:
+        return [read_file(path, root=root) for path in files]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(partial(read_file, root=root), files,
+                             chunksize=max(1, len(files) // (workers * 4))))
 
 
 def _display_name(path: Path, root: Path | None) -> str:

@@ -9,6 +9,7 @@ Enumerations are Django `TextChoices`: pydantic validates their values, and the 
 get the Vietnamese labels from the same place.
 """
 
+import json
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ from typing import Annotated, Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import SchemaError, best_match
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 
@@ -169,6 +170,44 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Money = int  # VND; the linter refuses negative amounts with its own code
 
 
+def _flat_metaschema() -> dict:
+    """The draft 2020-12 metaschema in one document, without `$dynamicRef`.
+
+    `check_schema` resolves the metaschema's `$dynamicRef: "#meta"` at every level, which costs
+    ~2 ms a form (4 s of a 2,000-procedure check). For the standard dialect every dynamic
+    reference lands on the root metaschema, so inlining the seven vocabularies and writing
+    `$ref: "#"` validates the same schemas ~5x faster (a test pins the equivalence).
+    """
+    from jsonschema_specifications import REGISTRY
+
+    root = Draft202012Validator.META_SCHEMA
+    base = root["$id"].rsplit("/", 1)[0] + "/"
+    definitions: dict = {}
+    vocabularies = []
+    for reference in root["allOf"]:
+        vocabulary = REGISTRY.contents(base + reference["$ref"])
+        definitions.update(vocabulary.get("$defs", {}))
+        vocabularies.append({key: vocabulary[key] for key in ("type", "properties")
+                             if key in vocabulary})
+    flat = {"$schema": root["$schema"], "allOf": vocabularies, "type": root["type"],
+            "properties": root["properties"], "$defs": definitions}
+    text = json.dumps(flat).replace('"$dynamicRef": "#meta"', '"$ref": "#"')
+    text = re.sub(r'"\$ref": "meta/[a-z-]+#/\$defs/', '"$ref": "#/$defs/', text)
+    if '"$dynamicRef": "' in text or '"$ref": "meta/' in text:
+        raise RuntimeError("the draft 2020-12 metaschema changed shape; cannot flatten it")
+    return json.loads(text)
+
+
+METASCHEMA = Draft202012Validator(_flat_metaschema())
+
+
+def check_json_schema(schema: Any) -> None:
+    """Raise SchemaError unless `schema` is a valid draft 2020-12 JSON Schema."""
+    error = best_match(METASCHEMA.iter_errors(schema))
+    if error is not None:
+        raise SchemaError.create_from(error)
+
+
 class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
@@ -265,7 +304,7 @@ class Form(Spec):
     @classmethod
     def _is_json_schema_object(cls, schema: dict[str, Any]) -> dict[str, Any]:
         try:
-            Draft202012Validator.check_schema(schema)
+            check_json_schema(schema)
         except SchemaError as error:
             where = "/".join(str(part) for part in error.path)
             raise ValueError(

@@ -121,6 +121,35 @@ def test_form_schema_must_be_a_json_schema_object():
     assert "JSON Schema" in findings[0].message
 
 
+@pytest.mark.parametrize("schema", [
+    {"type": "object", "properties": {"a": {"type": "string", "format": "cccd"}}},
+    {"type": "object", "properties": {"a": {"type": "strin"}}},
+    {"type": "object", "properties": {"a": {"minLength": -1}}},
+    {"type": "object", "required": "a"},
+    {"type": "object", "properties": {"a": {"items": {"type": 3}}}},
+    {"type": "object", "$defs": {"x": {"enum": []}}, "properties": {"a": {"$ref": "#/$defs/x"}}},
+    {"type": "object", "properties": {"a": {"prefixItems": [{"type": "integer"}, 1]}}},
+    {"type": "object", "properties": {"a": {"anyOf": []}}},
+    {"type": "object", "dependentRequired": {"a": ["b", "b"]}},
+    {"type": "object", "properties": {"a": {"definitions": {"b": {"type": "nothing"}}}}},
+    {"type": "object", "properties": {"a": {"const": 1, "unevaluatedProperties": 5}}},
+])
+def test_fast_schema_check_agrees_with_draft_2020_12_check_schema(schema):
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    from haicap.catalog.spec import check_json_schema
+
+    def verdict(check) -> bool:
+        try:
+            check(schema)
+        except SchemaError:
+            return False
+        return True
+
+    assert verdict(check_json_schema) == verdict(Draft202012Validator.check_schema)
+
+
 def test_dates_in_yaml_stay_strings():
     located, _findings = read_text(BIRTH, "1.001193.yaml")
     assert located.spec.example.form["child_birth_date"] == "2025-07-01"
