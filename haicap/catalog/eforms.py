@@ -41,6 +41,7 @@ FILE_SIGNATURES = {  # the first bytes of each accepted type: a renamed .exe is 
 FILE_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg,.jpeg", "image/png": ".png"}
 TEXTAREA_FROM_LENGTH = 300  # longer strings get a multi-line box
 CANDIDATE_SUFFIX = "__candidate"  # the radio group offering an ambiguous address's candidates
+NAMED_CANDIDATES = 4  # the message names this many; `candidates` carries them all
 OTHER_SECTION = gettext_lazy("Other information")
 
 _UI_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -426,7 +427,9 @@ def _clean_address(text: str, source: str) -> dict:
             for candidate in result.candidates
         )
         names = "; ".join(f"{item['commune_name']} ({item['province_name']})"
-                          for item in candidates)
+                          for item in candidates[:NAMED_CANDIDATES])
+        if len(candidates) > NAMED_CANDIDATES:
+            names += "; …"
         raise _Problem("address_ambiguous", _(
             "This address fits several communes: %(candidates)s. Choose one, or write the "
             "commune and the province in full.") % {"candidates": names}, candidates)
