@@ -113,26 +113,37 @@ class LocatedSpec:
         return self.source.finding(code, severity, path, message)
 
 
-def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: SourceFile,
-           duplicates: list[Finding]) -> None:
+STRING_TAG = "tag:yaml.org,2002:str"
+
+
+def _build(node: yaml.Node, path: Path_, loader, lines: dict[Path_, int], source: SourceFile,
+           duplicates: list[Finding]) -> Any:
+    """The data of `node`, recording the line of every path on the way (one walk).
+
+    Strings (most scalars) are taken as they are; other scalars go through PyYAML's safe
+    constructor, so numbers, booleans and nulls read exactly as with `yaml.safe_load`.
+    """
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        seen: set = set()
+        data = {}
         for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
+            key = _build(key_node, (*path, "<key>"), loader, {}, source, duplicates)
+            if key in data:
                 duplicates.append(Finding(
                     file=source.name, line=key_node.start_mark.line + 1, code="CAT001",
                     severity=ERROR, path=format_path((*path, key)),
                     message=_("The key %(key)s is written twice.") % {"key": key},
                 ))
-            seen.add(key)
+            data[key] = _build(value_node, (*path, key), loader, lines, source, duplicates)
             # A key's line is where the key is written (a nested block starts on the next line).
-            _index(value_node, (*path, key), lines, source, duplicates)
             lines[(*path, key)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for position, item in enumerate(node.value):
-            _index(item, (*path, position), lines, source, duplicates)
+        return data
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, position), loader, lines, source, duplicates)
+                for position, item in enumerate(node.value)]
+    if node.tag == STRING_TAG:
+        return node.value
+    return loader.construct_object(node, deep=True)
 
 
 def parse_text(text: str, name: str) -> tuple[SourceFile, list[Finding]]:
@@ -145,8 +156,7 @@ def parse_text(text: str, name: str) -> tuple[SourceFile, list[Finding]]:
             if node is None:
                 return source, [source.finding("CAT001", ERROR, (), _("The file is empty."))]
             duplicates: list[Finding] = []
-            _index(node, (), source.lines, source, duplicates)
-            source.data = loader.construct_document(node)
+            source.data = _build(node, (), loader, source.lines, source, duplicates)
         finally:
             loader.dispose()
     except yaml.YAMLError as error:
