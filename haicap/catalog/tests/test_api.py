@@ -2,6 +2,7 @@
 
 import pytest
 
+from haicap.catalog.services import load_catalog
 from haicap.catalog.tests.portal_catalogue import load_test_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +60,12 @@ def test_bad_query_parameters_are_422(client):
     get(client, "/api/v1/procedures", status=422, limit="0")
 
 
-def test_procedure_list_uses_a_constant_number_of_queries(client,
-                                                          django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+def test_procedure_list_uses_a_constant_number_of_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(2):  # count, page
         get(client, "/api/v1/procedures")
+    load_catalog()
+    with django_assert_num_queries(2):
+        assert len(get(client, "/api/v1/procedures")["items"]) > 3
 
 
 def test_procedure_detail_adds_documents_form_schema_and_workflow_version(client):
@@ -111,6 +114,16 @@ def test_every_example_validates(client):
                                {"form": example["form"], "documents": example["documents"]},
                                content_type="application/json")
         assert response.status_code == 200, (item["code"], response.content)
+
+
+def test_every_shipped_example_passes_the_eform_validator(client):
+    load_catalog()
+    for item in get(client, "/api/v1/procedures", limit=1000)["items"]:
+        example = get(client, f"/api/v1/procedures/{item['code']}/example")
+        response = client.post(f"/api/v1/procedures/{item['code']}/validate",
+                               {"form": example["form"], "documents": example["documents"]},
+                               content_type="application/json")
+        assert response.status_code == 200, (item["code"], response.json())
 
 
 def test_invalid_form_is_422_with_field_errors_in_vietnamese(client):
