@@ -105,7 +105,8 @@ def publish_catalog(specs: list[LocatedSpec], findings: Iterable[Finding] = (), 
 
     existing = {
         procedure.code: procedure
-        for procedure in Procedure.objects.select_for_update().select_related("current_version")
+        for procedure in Procedure.objects.select_for_update(of=("self",))
+        .select_related("current_version")
     }
     last_numbers = dict(
         ProcedureVersion.objects.values_list("procedure__code").annotate(last=Max("number"))
