@@ -59,7 +59,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+        return False  # view-only: published versions never change
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
