@@ -107,6 +107,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; SQLite cannot create its file without the folder.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the demo's web workers and commands write side by side;
     # "synchronous=FULL" keeps every acknowledged write across a crash.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

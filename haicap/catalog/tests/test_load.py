@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
+from django.utils import translation
 
 from haicap.catalog.models import Procedure, ProcedureVersion, PublishedVersionError
 from haicap.catalog.services import CatalogRejected, load_catalog
@@ -124,10 +125,11 @@ def test_version_spec_is_parsed_once_per_instance(catalog_dir):
 
 
 def test_command_load_then_check(catalog_dir, capsys):
-    call_command("catalog", "load", str(catalog_dir))
-    assert "2 published (2 new)" in capsys.readouterr().out
-    call_command("catalog", "check", str(catalog_dir))
-    assert "2 procedures, 0 errors" in capsys.readouterr().out
+    with translation.override("en"):
+        call_command("catalog", "load", str(catalog_dir))
+        assert "2 published (2 new)" in capsys.readouterr().out
+        call_command("catalog", "check", str(catalog_dir))
+        assert "2 procedures, 0 errors" in capsys.readouterr().out
 
 
 def test_command_check_prints_file_line_code_and_exits_1_on_errors(catalog_dir, capsys):
