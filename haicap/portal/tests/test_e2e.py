@@ -167,3 +167,27 @@ def test_old_address_is_converted_on_a_phone_by_keyboard(demo, phone):
     assert "20410" in results
     assert fits_phone_width(phone)
     assert phone.console_errors == []
+
+
+def test_citizen_finds_a_procedure_without_tone_marks_and_sees_field_errors(demo, phone):
+    phone.goto(demo.url + "/")
+    phone.fill("input[type=search]", "dang ky khai sinh")
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
+    with phone.expect_navigation():
+        phone.click("a:text-is('Đăng ký khai sinh')")
+    assert "1.001193" in phone.inner_text("main")
+    with phone.expect_navigation():
+        phone.click("text=Nộp hồ sơ trực tuyến")
+    phone.fill("#f-child_birth_date", "31/02/2025")
+    phone.fill("#f-applicant_national_id", "003190012345")
+    with phone.expect_navigation():
+        phone.click("form button[type=submit]")
+    shoot(phone, "eform-errors.phone")
+
+    errors = phone.inner_text("#errors")
+    assert "Ngày sinh" in errors or "ngày" in errors.lower()
+    assert phone.get_attribute("#f-applicant_national_id", "aria-invalid") == "true"
+    assert fits_phone_width(phone)
+    # The refused form answers 422, which Chromium logs; nothing else may be logged.
+    assert [e for e in phone.console_errors if "422" not in e] == []
