@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from haicap.catalog import presenters, selectors
 from haicap.catalog.eforms import validate_submission
 from haicap.catalog.models import Procedure
-from haicap.catalog.spec import Fee, Level, LifeEvent, ProcedureField
+from haicap.catalog.spec import Fee, FeeCondition, Level, LifeEvent, ProcedureField
 from haicap.core.errors import ErrorOut, InvalidInput
 
 router = Router(tags=["procedures"])
@@ -21,8 +21,9 @@ router = Router(tags=["procedures"])
 
 class DeadlineOut(Schema):
     value: int
-    unit: str = Field(..., description="same_day | working_days | working_hours")
-    text: str = Field(..., description="In words, e.g. “3 ngày làm việc”")
+    unit: str = Field(..., description="same_day | working_days | working_hours | "
+                      "calendar_days (a last day off moves to the next working day)")
+    text: str = Field(..., description="In words, e.g. “3 ngày làm việc”, “15 ngày”")
     verification_extension: int | None = Field(
         None, description="Working days added when verification is needed")
 
@@ -40,10 +41,16 @@ class FeeOut(Schema):
     amount: int | None = Field(None, description="VND, for fixed and per_copy")
     tiers: list[FeeTierOut] = []
     cap_per_copy: int | None = None
+    online_amount: int | None = Field(
+        None, description="VND filed online, replacing amount (fixed: per dossier, per_copy: "
+        "per copy)")
     online_discount_percent: int = 0
-    exemptions: list[str] = []
+    applies_when: FeeCondition | None = Field(
+        None, description="Charged only in this case; null: always charged")
+    exemptions: list[str] = Field([], description="Who pays nothing, for people to read")
     legal_basis: str = ""
-    text: str = Field(..., description="The rule in words")
+    text: str = Field(..., description="The rule in words, with its case, e.g. “5.000 đ nếu "
+                      "đăng ký quá hạn”")
 
 
 class ProcedureOut(Schema):
@@ -109,19 +116,22 @@ class ExampleDocumentOut(Schema):
     filename: str
     content_type: str
     pages: int
+    size: int | None = Field(None, description="Bytes")
 
 
 class ExampleOut(Schema):
     procedure: str
-    form: dict[str, Any]
-    documents: dict[str, ExampleDocumentOut]
+    form: dict[str, Any] = Field(..., description="The data fields (no file fields)")
+    documents: dict[str, ExampleDocumentOut] = Field(
+        ..., description="Each file field of the e-form, by field name")
 
 
 class ValidateIn(Schema):
     form: dict[str, Any] = Field(..., description="Field values: ISO dates, JSON numbers "
                                  "and booleans")
     documents: dict[str, dict[str, Any]] = Field(
-        {}, description="File fields: {filename, content_type, size or pages} by field name")
+        {}, description="File fields by field name: {filename, content_type, pages or size}; "
+        "a file field in form is an error")
 
 
 class ValidOut(Schema):
@@ -143,8 +153,10 @@ def _fee(fee: Fee) -> dict:
     return {
         "key": fee.key, "name": fee.name, "kind": fee.kind.value, "rule": fee.rule.value,
         "amount": fee.amount, "tiers": [tier.model_dump() for tier in fee.tiers],
-        "cap_per_copy": fee.cap_per_copy, "online_discount_percent": fee.online_discount_percent,
-        "exemptions": fee.exemptions, "legal_basis": fee.legal_basis,
+        "cap_per_copy": fee.cap_per_copy, "online_amount": fee.online_amount,
+        "online_discount_percent": fee.online_discount_percent,
+        "applies_when": fee.applies_when, "exemptions": fee.exemptions,
+        "legal_basis": fee.legal_basis,
         "text": presenters.fee_rule_text(fee),
     }
 
@@ -228,12 +240,7 @@ def get_procedure(request, code: str):
             summary="A complete valid submission, ready for POST /api/v1/dossiers")
 def get_example(request, code: str):
     procedure = selectors.procedure_by_code(code)
-    example = procedure.spec.example
-    return {
-        "procedure": procedure.code,
-        "form": example.form,
-        "documents": {key: document.model_dump() for key, document in example.documents.items()},
-    }
+    return procedure.spec.example.body(procedure.code)
 
 
 @router.post("/procedures/{code}/validate",

@@ -24,12 +24,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from haicap.catalog.spec import FILE_FORMAT
 from haicap.core.errors import InvalidInput
 from haicap.core.validation import normalize_phone, validate_national_id
 from haicap.units.address import AMBIGUOUS, RESOLVED, normalize_address
 
 FORM = "form"
 API = "api"
+FILE = FILE_FORMAT
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_FILE_TYPES = ("application/pdf", "image/jpeg", "image/png")
@@ -109,7 +111,7 @@ class EFormField:
     @property
     def widget(self) -> str:
         """text | textarea | select | checkbox | checkboxes | file (the template's switch)."""
-        if self.format == "file":
+        if self.format == FILE:
             return "file"
         if self.type == "boolean":
             return "checkbox"
@@ -197,9 +199,11 @@ def validate_submission(schema: Mapping, data: Mapping, *, source: str = FORM,
 
     `source="form"`: `data` is a posted HTML form (a QueryDict or a dict of strings; dates
     typed dd/mm/yyyy, an unticked checkbox is absent) and `files` holds the uploads.
-    `source="api"`: `data` is parsed JSON (ISO dates, real numbers and booleans); a file field
-    is a descriptor ``{filename, content_type, size}`` given in `data` or in `files` (the body's
-    ``documents``); properties the schema does not name are errors, so typos surface.
+    `source="api"`: `data` is the body's ``form``, parsed JSON (ISO dates, real numbers and
+    booleans), and `files` its ``documents``: each file field as a descriptor
+    ``{filename, content_type, pages or size}`` under the field's name. A file field given in
+    ``form`` is an error (``file_in_form``), so is a name the schema does not have (in either
+    part, so typos surface), or a document under a field that is not a file field.
 
     `errors` maps a field name to a list of ``{code, message}`` (Vietnamese messages); it is
     empty when the submission is valid. Optional fields left empty are left out of `cleaned`.
@@ -221,17 +225,26 @@ def validate_submission(schema: Mapping, data: Mapping, *, source: str = FORM,
             cleaned[item.name] = value
     if source == API:
         known = {item.name for item in fields}
+        file_names = {item.name for item in fields if item.format == FILE}
         for name in data:
-            if name not in known:
+            if name in file_names:
+                errors[str(name)] = [FieldError("file_in_form", _(
+                    "This field is a document: send it in documents as {filename, "
+                    "content_type, pages or size}, not in form.")).as_dict()]
+            elif name not in known:
                 errors[str(name)] = [FieldError(
                     "unknown_field", _("This form has no field with this name.")).as_dict()]
+        for name in files:
+            if name not in file_names:
+                errors[str(name)] = [FieldError(
+                    "unknown_document", _("This form has no document field with this name.")
+                ).as_dict()]
     return cleaned, errors
 
 
 def _raw_value(item: EFormField, data: Mapping, files: Mapping, source: str):
-    if item.format == "file":
-        value = files.get(item.name)
-        return value if value is not None else data.get(item.name)
+    if item.format == FILE:
+        return files.get(item.name)
     if source == FORM:
         if item.type == "array":
             return data.getlist(item.name) if hasattr(data, "getlist") else data.get(item.name)
@@ -249,10 +262,10 @@ def _clean(item: EFormField, raw, source: str):
         return _clean_boolean(item, raw, source)
     if _is_empty(raw):
         if item.required:
-            raise _Problem("required", _("This field is required.") if item.format != "file"
+            raise _Problem("required", _("This field is required.") if item.format != FILE
                            else _("Attach this document."))
         return None
-    if item.format == "file":
+    if item.format == FILE:
         return _clean_file(item, raw, source)
     if item.type == "array":
         return _clean_array(item, raw, source)
@@ -453,8 +466,9 @@ def _clean_file(item: EFormField, raw, source: str) -> dict:
                                              "content_type."))
         if isinstance(raw.get("pages"), int) and raw["pages"] > 0:
             extra["pages"] = raw["pages"]
-    elif isinstance(raw, str) and source == API:  # the form names a document sent separately
-        return {"filename": raw.strip()}
+    elif source == API:
+        raise _Problem("invalid_file", _("Describe the document with its filename and "
+                                         "content_type."))
     else:
         raise _Problem("invalid_file", _("Attach the document as a file."))
     content_type = content_type.split(";")[0].strip().lower()
@@ -609,7 +623,7 @@ def eform_sections(schema: Mapping, layout: list | None, *, data: Mapping | None
     for item in eform_fields(schema):
         if item.type == "array" and hasattr(data, "getlist"):
             value = data.getlist(item.name)
-        elif item.format == "file":
+        elif item.format == FILE:
             value = ""  # browsers never re-fill a file input
         else:
             value = data.get(item.name, "")
@@ -628,7 +642,7 @@ def eform_sections(schema: Mapping, layout: list | None, *, data: Mapping | None
 
 
 def needs_multipart(schema: Mapping) -> bool:
-    return any(item.format == "file" for item in eform_fields(schema))
+    return any(item.format == FILE for item in eform_fields(schema))
 
 
 def cleaned_summary(schema: Mapping, cleaned: Mapping) -> list[tuple[str, str]]:

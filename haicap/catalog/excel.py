@@ -38,8 +38,9 @@ DOCUMENT_COLUMNS = [
 ]
 FEE_COLUMNS = [
     ("key", PLAIN), ("name", PLAIN), ("kind", PLAIN), ("rule", PLAIN), ("amount", PLAIN),
-    ("tiers", JSON), ("cap_per_copy", PLAIN), ("online_discount_percent", PLAIN),
-    ("exemptions", JSON), ("legal_basis", PLAIN),
+    ("tiers", JSON), ("cap_per_copy", PLAIN), ("online_amount", PLAIN),
+    ("online_discount_percent", PLAIN), ("applies_when", PLAIN), ("exemptions", JSON),
+    ("legal_basis", PLAIN),
 ]
 STEP_COLUMNS = [
     ("key", PLAIN), ("name", PLAIN), ("kind", PLAIN), ("role", PLAIN), ("unit_level", PLAIN),

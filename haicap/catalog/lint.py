@@ -15,6 +15,8 @@ warnings are reported.
 | CAT020 | error    | the step shares do not add up to 1 (±0.001) |
 | CAT030 | error    | no fees and no `free_reason` |
 | CAT031 | error    | a fee inconsistent with its rule |
+| CAT032 | error    | an online price given twice (amount and percent), above the price, or on |
+|        |          | per-page tiers |
 | CAT040 | error    | full-online, but an original or certified paper document is not fetched |
 | CAT041 | error    | full-online, but a step needs the applicant in person |
 | CAT042 | error    | full-online, but the online channel is missing |
@@ -25,8 +27,11 @@ warnings are reported.
 | CAT060 | warning  | the level or executing unit has no office of that kind in the province |
 | CAT070 | error    | two definitions with the same code |
 | CAT071 | error    | a linked procedure or hand-off to a procedure not in the catalogue |
-| CAT080 | error    | the example submission does not validate against the e-form |
-| CAT081 | error    | the example lacks a required document, or names an unknown one |
+| CAT080 | error    | the example's `form` does not validate against the e-form (data fields), |
+|        |          | or carries a file field (files belong in `documents`) |
+| CAT081 | error    | the example's `documents` lack a required file field (a required upload |
+|        |          | document or a required file property), name a field that is not a file |
+|        |          | field, or describe a file the e-form refuses |
 """
 
 from collections import Counter
@@ -43,6 +48,8 @@ from haicap.catalog.spec import (
     Level,
     StepKind,
     example_errors,
+    file_fields,
+    file_schema,
 )
 
 __all__ = ["ERROR", "WARNING", "Finding", "check_catalog", "check_procedure"]
@@ -171,7 +178,27 @@ def _fees(located: LocatedSpec) -> list[Finding]:
                 _("The fee %(fee)s is inconsistent with its rule: %(problem)s")
                 % {"fee": fee.key, "problem": problem},
             ))
+        for problem, key in _online_price_problems(fee):
+            findings.append(located.finding(
+                "CAT032", ERROR, ("fees", index, *key),
+                _("The online price of the fee %(fee)s is inconsistent: %(problem)s")
+                % {"fee": fee.key, "problem": problem},
+            ))
     return findings
+
+
+def _online_price_problems(fee) -> list[tuple[str, tuple]]:
+    if fee.online_amount is None:
+        return []
+    if fee.online_discount_percent:
+        return [(_("give either online_amount or online_discount_percent, not both."),
+                 ("online_amount",))]
+    if fee.rule == FeeRule.PER_PAGE_TIERS:
+        return [(_("per_page_tiers has no single amount to replace; use "
+                   "online_discount_percent."), ("online_amount",))]
+    if fee.amount is not None and fee.online_amount > fee.amount:
+        return [(_("online_amount is above the amount."), ("online_amount",))]
+    return []
 
 
 def _fee_problems(fee) -> list[tuple[str, tuple]]:
@@ -207,6 +234,8 @@ def _fee_problems(fee) -> list[tuple[str, tuple]]:
     for position, tier in enumerate(fee.tiers):
         amounts.append(("tiers", position, "amount"))
         values.append(tier.amount)
+    amounts.append(("online_amount",))
+    values.append(fee.online_amount)
     for key, value in zip(amounts, values, strict=True):
         if value is not None and value < 0:
             problems.append((_("amounts cannot be negative."), key))
@@ -293,28 +322,46 @@ def _workflow(located: LocatedSpec) -> list[Finding]:
 
 
 def _example(located: LocatedSpec) -> list[Finding]:
+    """The example is the body of POST /api/v1/dossiers: data in `form`, files in `documents`.
+
+    Its `documents` go through the e-form validator itself (`validate_submission` with the file
+    fields only: no database needed), so the linter and the API cannot disagree on them.
+    """
+    from haicap.catalog.eforms import API, validate_submission
+
     spec = located.spec
+    schema = spec.form.form_schema
     findings = []
-    for path, reason in example_errors(spec.form.form_schema, spec.example.form):
+    for path, reason in example_errors(schema, spec.example.form):
         findings.append(located.finding(
             "CAT080", ERROR, ("example", "form", *path),
             _("The example submission does not fit the e-form: %(reason)s") % {"reason": reason},
         ))
-    documents = {document.key: document for document in spec.documents}
-    for key in spec.example.documents:
-        if key not in documents:
-            findings.append(located.finding(
-                "CAT081", ERROR, ("example", "documents", key),
-                _("The example has the document %(document)s, which the procedure does not "
-                  "list.") % {"document": key},
-            ))
+    files = set(file_fields(schema))
+    needed = {}  # file field -> where the need comes from
     for index, document in enumerate(spec.documents):
-        if document.required and document.fetch_from is None \
-                and document.key not in spec.example.documents:
+        if document.required and document.fetch_from is None and document.form_field in files:
+            needed.setdefault(document.form_field, ("documents", index))
+    for name in file_schema(schema)["required"]:
+        needed.setdefault(name, ("example", "documents"))
+    for name, path in needed.items():
+        if name not in spec.example.documents:
             findings.append(located.finding(
-                "CAT081", ERROR, ("documents", index),
-                _("The example lacks the required document %(document)s.")
-                % {"document": document.key},
+                "CAT081", ERROR, path,
+                _("The example lacks a file for the required document field %(field)s.")
+                % {"field": name},
+            ))
+    described = {name: document.model_dump(exclude_none=True)
+                 for name, document in spec.example.documents.items()}
+    _cleaned, errors = validate_submission(file_schema(schema), {}, source=API, files=described)
+    for name, problems in errors.items():
+        if name in needed and name not in described:
+            continue  # reported above, where the need comes from
+        for problem in problems:
+            findings.append(located.finding(
+                "CAT081", ERROR, ("example", "documents", name),
+                _("The example's document %(field)s is refused: %(reason)s")
+                % {"field": name, "reason": problem["message"]},
             ))
     return findings
 

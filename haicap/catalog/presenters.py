@@ -6,7 +6,7 @@ the expected appointment date of a dossier filed now.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +19,16 @@ from haicap.catalog.spec import (
     DeadlineUnit,
     Document,
     Fee,
+    FeeCondition,
     FeeRule,
     ProcedureSpec,
 )
-from haicap.worktime.calendar import appointment
+from haicap.worktime.calendar import (
+    appointment,
+    counting_start,
+    is_working_day,
+    next_working_day,
+)
 
 
 def money(amount: int) -> str:
@@ -36,6 +42,9 @@ def deadline_text(deadline: Deadline) -> str:
         return _("Within the day")
     if deadline.unit == DeadlineUnit.WORKING_HOURS:
         return ngettext("%(count)d working hour", "%(count)d working hours",
+                        deadline.value) % {"count": deadline.value}
+    if deadline.unit == DeadlineUnit.CALENDAR_DAYS:
+        return ngettext("%(count)d day", "%(count)d days",
                         deadline.value) % {"count": deadline.value}
     return ngettext("%(count)d working day", "%(count)d working days",
                     deadline.value) % {"count": deadline.value}
@@ -53,7 +62,16 @@ def deadline_extension_text(deadline: Deadline) -> str:
 
 def fee_rule_text(fee: Fee) -> str:
     """The rule of one fee in words, e.g. "2.000 đ/trang cho trang 1–2, 1.000 đ/trang từ trang 3,
-    tối đa 200.000 đ/bản"."""
+    tối đa 200.000 đ/bản", "20.000 đ/hồ sơ, 10.000 đ khi nộp trực tuyến", "5.000 đ nếu đăng ký
+    quá hạn"."""
+    text = _price_text(fee)
+    if fee.applies_when is None:
+        return text
+    return _("%(rule)s if %(condition)s") % {
+        "rule": text, "condition": FeeCondition(fee.applies_when).label}
+
+
+def _price_text(fee: Fee) -> str:
     if fee.rule == FeeRule.PER_PAGE_TIERS:
         tiers = sorted(fee.tiers, key=lambda tier: tier.from_page)
         parts = []
@@ -72,26 +90,36 @@ def fee_rule_text(fee: Fee) -> str:
         parts = [_("Free")]
     elif fee.rule == FeeRule.PER_COPY:
         parts = [_("%(amount)s/copy") % {"amount": money(fee.amount)}]
+    elif fee.applies_when is not None:  # charged once, in one case: the case says it all
+        parts = [money(fee.amount)]
     else:
         parts = [_("%(amount)s per dossier") % {"amount": money(fee.amount)}]
     if fee.cap_per_copy is not None:
         parts.append(_("at most %(amount)s/copy") % {"amount": money(fee.cap_per_copy)})
-    if fee.online_discount_percent:
+    if fee.online_amount is not None:
+        parts.append(_("%(amount)s when filed online") % {"amount": money(fee.online_amount)})
+    elif fee.online_discount_percent:
         parts.append(_("%(percent)d%% off when filed online") % {
             "percent": fee.online_discount_percent})
     return ", ".join(str(part) for part in parts)
 
 
+def _costs_something(fee: Fee) -> bool:
+    return fee.rule == FeeRule.PER_PAGE_TIERS or bool(fee.amount)
+
+
 def is_free(spec: ProcedureSpec) -> bool:
-    return all(fee.rule != FeeRule.PER_PAGE_TIERS and not fee.amount for fee in spec.fees)
+    """Nothing is charged unless a fee's condition applies (on-time birth registration)."""
+    return not any(_costs_something(fee) and fee.applies_when is None for fee in spec.fees)
 
 
 def fee_summary(spec: ProcedureSpec) -> str:
-    """One line for a list: the rules of the fees that cost something, or "Miễn phí"."""
-    if is_free(spec):
-        return _("Free")
-    return "; ".join(fee_rule_text(fee) for fee in spec.fees
-                     if fee.rule == FeeRule.PER_PAGE_TIERS or fee.amount)
+    """One line for a list: what is always charged (or "Miễn phí"), then each conditional fee:
+    "Miễn phí; 5.000 đ nếu đăng ký quá hạn; 8.000 đ/bản nếu yêu cầu cấp bản sao"."""
+    charged = [fee for fee in spec.fees if _costs_something(fee)]
+    parts = [fee_rule_text(fee) for fee in charged if fee.applies_when is None] or [_("Free")]
+    parts += [fee_rule_text(fee) for fee in charged if fee.applies_when is not None]
+    return "; ".join(str(part) for part in parts)
 
 
 @dataclass(frozen=True)
@@ -135,8 +163,15 @@ def channel_labels(spec: ProcedureSpec) -> list[str]:
 
 
 def expected_date(spec: ProcedureSpec, now: datetime | None = None) -> date:
-    """The appointment date of a dossier received now (after 15:00 it counts from tomorrow)."""
+    """The appointment date of a dossier received now (after 15:00 it counts from tomorrow).
+
+    Calendar days are added plainly from the day counting starts; a last day that is a day off
+    moves the appointment to the next working day (Civil Code 2015, Article 148).
+    """
     now = now or timezone.now()
     if spec.deadline.unit == DeadlineUnit.WORKING_HOURS:
         return appointment(now, working_hours=spec.deadline.value).due_date
+    if spec.deadline.unit == DeadlineUnit.CALENDAR_DAYS:
+        last_day = counting_start(now).date() + timedelta(days=spec.deadline.value)
+        return last_day if is_working_day(last_day) else next_working_day(last_day)
     return appointment(now, working_days=spec.deadline.value).due_date

@@ -11,6 +11,7 @@ get the Vietnamese labels from the same place.
 
 import json
 import re
+from collections.abc import Collection
 from datetime import date
 from typing import Annotated, Any
 
@@ -93,11 +94,25 @@ class DeadlineUnit(models.TextChoices):
     SAME_DAY = "same_day", _("same day")
     WORKING_DAYS = "working_days", _("working days")
     WORKING_HOURS = "working_hours", _("working hours")
+    # "15 ngày" in the law: every day counts; a last day that is a day off moves the appointment
+    # to the next working day (Civil Code 2015, Article 148).
+    CALENDAR_DAYS = "calendar_days", _("days")
 
 
 class FeeKind(models.TextChoices):
     FEE = "fee", _("Fee")
     CHARGE = "charge", _("Charge")
+
+
+# A closed list on purpose: payments and the portal must know what each case means. Add a value
+# only with the procedure that needs it; the label completes "… nếu …" in the fee summary.
+class FeeCondition(models.TextChoices):
+    """The case a conditional fee is charged in: late_registration (registered after the time
+    limit the law sets), extract_copy_requested (copies of the extract or certificate are asked
+    for, charged per copy)."""
+
+    LATE_REGISTRATION = "late_registration", _("registered after the time limit")
+    EXTRACT_COPY_REQUESTED = "extract_copy_requested", _("copies are requested")
 
 
 class FeeRule(models.TextChoices):
@@ -247,36 +262,51 @@ class Fee(Spec):
     amount: Money | None = None
     tiers: list[FeeTier] = []
     cap_per_copy: Money | None = None
+    # Online price: the exact amount the legal text sets (fixed: per dossier, per_copy: per
+    # copy), or a percentage off for rules that really are percentages; not both (CAT032).
+    online_amount: Money | None = None
     online_discount_percent: int = 0
+    # Charged only in this case; None: always charged.
+    applies_when: FeeCondition | None = None
+    # For people to read (who pays nothing); the payment module decides exemptions itself.
     exemptions: list[str] = []
     legal_basis: str = ""
 
-    def amount_per_copy(self, pages: int) -> int:
-        """The amount for one copy of `pages` pages, before any online discount."""
+    def amount_per_copy(self, pages: int, online: bool = False) -> int:
+        """The amount for one copy of `pages` pages (online: the exact online amount if set)."""
         if self.rule == FeeRule.PER_PAGE_TIERS:
             total = 0
             for page in range(1, max(pages, 0) + 1):
                 tier = next((t for t in reversed(self.tiers) if t.from_page <= page), None)
                 total += tier.amount if tier else 0
+        elif online and self.online_amount is not None:
+            total = self.online_amount
         else:
             total = self.amount or 0
         if self.cap_per_copy is not None:
             total = min(total, self.cap_per_copy)
         return total
 
-    def amount_for(self, pages: int = 1, copies: int = 1, online: bool = False) -> int:
+    def applies(self, conditions: Collection[str] = frozenset()) -> bool:
+        return self.applies_when is None or self.applies_when in conditions
+
+    def amount_for(self, pages: int = 1, copies: int = 1, online: bool = False,
+                   conditions: Collection[str] = frozenset()) -> int:
         """What the applicant pays for this fee, in VND.
 
+        A fee with `applies_when` costs nothing unless its condition is in `conditions`.
         `fixed` is one amount per dossier; `per_copy` and `per_page_tiers` are per copy (tiers
-        count the pages of one copy, and `cap_per_copy` bounds each copy). The online discount
-        is taken off the total; the applicant never pays a fraction of a dong, so it rounds down
-        the discount, not the price.
+        count the pages of one copy, and `cap_per_copy` bounds each copy). Online, the exact
+        `online_amount` replaces the amount; otherwise the online discount is taken off the
+        total, rounding the discount down (the applicant never pays a fraction of a dong).
         """
+        if not self.applies(conditions):
+            return 0
         if self.rule == FeeRule.FIXED:
-            total = self.amount_per_copy(pages)
+            total = self.amount_per_copy(pages, online)
         else:
-            total = self.amount_per_copy(pages) * max(copies, 0)
-        if online and self.online_discount_percent:
+            total = self.amount_per_copy(pages, online) * max(copies, 0)
+        if online and self.online_amount is None and self.online_discount_percent:
             total -= total * self.online_discount_percent // 100
         return total
 
@@ -345,14 +375,31 @@ class Workflow(Spec):
 
 
 class ExampleDocument(Spec):
+    """A file of the example as the API body describes it (the dossier API stores the bytes)."""
+
     filename: Text
     content_type: Text
     pages: int = Field(default=1, ge=1)
+    size: int | None = Field(default=None, ge=0)  # bytes
 
 
 class Example(Spec):
+    """A complete valid submission: exactly the body of POST /api/v1/dossiers.
+
+    `form` holds the data fields; every file field of the e-form is in `documents`, keyed by
+    the field's name, as a descriptor (never as a filename string in `form`).
+    """
+
     form: dict[str, Any]
     documents: dict[str, ExampleDocument] = {}
+
+    def body(self, code: str) -> dict[str, Any]:
+        return {
+            "procedure": code,
+            "form": self.form,
+            "documents": {name: document.model_dump(exclude_none=True)
+                          for name, document in self.documents.items()},
+        }
 
 
 class ProcedureSpec(Spec):
@@ -379,8 +426,9 @@ class ProcedureSpec(Spec):
         """The spec as plain JSON data, keyed as in the YAML (stored in ProcedureVersion)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=False)
 
-    def fee_for(self, pages: int = 1, copies: int = 1, online: bool = False) -> int:
-        return sum(fee.amount_for(pages, copies, online) for fee in self.fees)
+    def fee_for(self, pages: int = 1, copies: int = 1, online: bool = False,
+                conditions: Collection[str] = frozenset()) -> int:
+        return sum(fee.amount_for(pages, copies, online, conditions) for fee in self.fees)
 
 
 # -- example submissions -----------------------------------------------------------------------
@@ -426,15 +474,54 @@ def _checker() -> FormatChecker:
 FORMAT_CHECKER = _checker()
 
 
+FILE_FORMAT = "file"
+
+
+def file_fields(form_schema: dict[str, Any]) -> list[str]:
+    """The e-form properties that carry a file (format: file), in the schema's order.
+
+    A submission gives them in its `documents` as descriptors, never in its `form`: the e-form
+    validator (`haicap.catalog.eforms`) and the linter (CAT080, CAT081) both ask this.
+    """
+    return [name for name, spec in (form_schema.get("properties") or {}).items()
+            if isinstance(spec, dict) and spec.get("format") == FILE_FORMAT]
+
+
+def data_schema(form_schema: dict[str, Any]) -> dict[str, Any]:
+    """The e-form schema without its file fields: what a submission's `form` must fit."""
+    files = set(file_fields(form_schema))
+    if not files:
+        return form_schema
+    schema = dict(form_schema)
+    schema["properties"] = {name: spec for name, spec in form_schema["properties"].items()
+                            if name not in files}
+    if "required" in schema:
+        schema["required"] = [name for name in schema["required"] if name not in files]
+    return schema
+
+
+def file_schema(form_schema: dict[str, Any]) -> dict[str, Any]:
+    """The e-form schema with only its file fields: what a submission's `documents` must fit."""
+    files = file_fields(form_schema)
+    return {"type": "object",
+            "properties": {name: form_schema["properties"][name] for name in files},
+            "required": [name for name in form_schema.get("required") or () if name in files]}
+
+
 def example_errors(form_schema: dict[str, Any],
                    data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
-    """(path as a tuple, reason) for each way `data` breaks the e-form schema.
+    """(path as a tuple, reason) for each way the `form` part of a submission breaks the e-form.
 
-    A missing required property is reported at its own path, not at its parent's.
+    File fields do not belong in `data` (they are the submission's `documents`); the rest is
+    checked against the schema without them. A missing required property is reported at its
+    own path, not at its parent's.
     """
-    validator = Draft202012Validator(form_schema, format_checker=FORMAT_CHECKER)
-    found = []
-    for error in validator.iter_errors(data):
+    files = set(file_fields(form_schema))
+    found = [((name,), f"{name!r} is a file field: give it in documents as "
+              "{filename, content_type, pages}, not in form") for name in data if name in files]
+    validator = Draft202012Validator(data_schema(form_schema), format_checker=FORMAT_CHECKER)
+    for error in validator.iter_errors({key: value for key, value in data.items()
+                                        if key not in files}):
         path = tuple(error.path)
         if error.validator == "required" and isinstance(error.instance, dict):
             missing = [name for name in error.validator_value if name not in error.instance]
@@ -448,8 +535,9 @@ def validate_example(form_schema: dict[str, Any], data: dict[str, Any]) -> list[
     """(path, reason) for each way `data` breaks the e-form schema; [] when it is valid.
 
     Formats checked: date (ISO), cccd (12 digits, valid birth-province code), phone (10 digits),
-    email, address and file (non-empty). The e-form engine adds the field-level Vietnamese
-    messages and the address normalizer; this is the catalogue's gate for shipped examples.
+    email and address (non-empty); file fields must not be in `data`. The e-form engine adds
+    the field-level Vietnamese messages and the address normalizer; this is the catalogue's
+    gate for shipped examples.
     """
     return [
         (".".join(str(part) for part in path), reason)

@@ -1,7 +1,7 @@
 """A small catalogue for the page and API tests: three procedures and one linked chain.
 
 1.001193 birth registration (full-online, free, same day, linked to 1.004222, address field),
-1.004222 permanent residence (partly online, 7 working days, 50 % online discount),
+1.004222 permanent residence (partly online, 7 working days, 10.000 đ online instead of 20.000),
 2.000815 certified copy (per-page tiers with a cap). Loaded through the real service.
 """
 

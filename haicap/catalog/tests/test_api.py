@@ -156,3 +156,48 @@ def test_catalogue_endpoints_are_in_the_openapi_schema(client):
                  "/api/v1/procedures/{code}/example", "/api/v1/procedures/{code}/validate"):
         assert path in schema["paths"]
     assert "ProcedureDetailOut" in schema["components"]["schemas"]
+
+
+def test_fee_exposes_its_online_amount_and_condition(client):
+    load_catalog()
+    birth = get(client, "/api/v1/procedures", q="1.001193")["items"][0]
+    late, copies = birth["fees"]
+    assert (late["applies_when"], late["amount"]) == ("late_registration", 5000)
+    assert late["text"] == "5.000 đ nếu đăng ký quá hạn"
+    assert (copies["applies_when"], copies["text"]) == (
+        "extract_copy_requested", "8.000 đ/bản nếu yêu cầu cấp bản sao")
+    [residence] = get(client, "/api/v1/procedures", q="1.004194")["items"][0]["fees"]
+    assert (residence["amount"], residence["online_amount"], residence["applies_when"]) == (
+        15000, 7000, None)
+    assert residence["online_discount_percent"] == 0
+    assert residence["text"] == "15.000 đ/hồ sơ, 7.000 đ khi nộp trực tuyến"
+
+
+def test_building_permit_deadline_is_15_days(client):
+    load_catalog()
+    permit = get(client, "/api/v1/procedures", q="1.009122")["items"][0]
+    assert permit["deadline"]["unit"] == "calendar_days"
+    assert permit["deadline"]["text"] == "15 ngày"
+
+
+def test_every_shipped_example_gives_files_only_as_document_descriptors(client):
+    load_catalog()
+    for item in get(client, "/api/v1/procedures", limit=1000)["items"]:
+        detail = get(client, f"/api/v1/procedures/{item['code']}")
+        files = {name for name, field in detail["form_schema"]["properties"].items()
+                 if field.get("format") == "file"}
+        example = get(client, f"/api/v1/procedures/{item['code']}/example")
+        assert not files & set(example["form"]), item["code"]
+        assert set(example["documents"]) <= files, item["code"]
+        for descriptor in example["documents"].values():
+            assert descriptor["filename"] and descriptor["content_type"]
+            assert not descriptor["filename"].startswith("to-khai-"), item["code"]
+
+
+def test_validate_refuses_a_file_field_given_in_form(client):
+    example = get(client, "/api/v1/procedures/1.001193/example")
+    response = client.post("/api/v1/procedures/1.001193/validate",
+                           {"form": {**example["form"], "declaration": "to-khai.pdf"}},
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["details"]["declaration"][0]["code"] == "file_in_form"

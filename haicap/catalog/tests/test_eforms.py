@@ -255,8 +255,32 @@ def test_file_in_the_api_is_a_document_descriptor():
                                           files={"declaration": descriptor})
     assert errors == {} and cleaned["declaration"]["pages"] == 2
     bad = {"filename": "x.exe", "content_type": "application/x-msdownload"}
-    errors = errors_of(schema, {"declaration": bad}, source="api")
+    errors = errors_of(schema, {}, source="api", files={"declaration": bad})
     assert errors["declaration"][0]["code"] == "invalid_file_type"
+
+
+@pytest.mark.parametrize("in_form", ["to-khai.pdf", {"filename": "to-khai.pdf",
+                                                     "content_type": "application/pdf"}])
+def test_file_field_in_the_api_form_is_an_error_files_go_in_documents(in_form):
+    schema = schema_with(declaration={"type": "string", "format": "file"})
+    errors = errors_of(schema, {"declaration": in_form}, source="api")
+    assert errors["declaration"][0]["code"] == "file_in_form"
+    assert "documents" in errors["declaration"][0]["message"]
+
+
+def test_document_under_a_data_field_or_an_unknown_name_is_an_error_in_the_api():
+    schema = schema_with(declaration={"type": "string", "format": "file"},
+                         note={"type": "string"})
+    descriptor = {"filename": "a.pdf", "content_type": "application/pdf"}
+    errors = errors_of(schema, {}, source="api", files={"note": descriptor, "decl": descriptor})
+    assert errors["note"][0]["code"] == "unknown_document"
+    assert errors["decl"][0]["code"] == "unknown_document"
+
+
+def test_document_given_as_a_bare_filename_is_refused_in_the_api():
+    schema = schema_with(declaration={"type": "string", "format": "file"})
+    errors = errors_of(schema, {}, source="api", files={"declaration": "to-khai.pdf"})
+    assert errors["declaration"][0]["code"] == "invalid_file"
 
 
 def test_unknown_field_in_the_api_is_an_error_but_ignored_in_a_posted_form():

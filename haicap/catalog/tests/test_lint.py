@@ -101,6 +101,42 @@ def test_cat031_fee_inconsistent_with_its_rule(old, new, at):
     assert all(finding.severity == "error" for finding in findings)
 
 
+def test_cat032_online_amount_on_per_page_tiers():
+    text = CERTIFIED_COPY.replace("    cap_per_copy: 200000\n",
+                                  "    cap_per_copy: 200000\n    online_amount: 1000\n")
+    [finding] = lint(text)
+    assert (finding.code, finding.severity, finding.line) == (
+        "CAT032", "error", line_of(text, "online_amount: 1000"))
+
+
+@pytest.mark.parametrize(("online", "problem"), [
+    ("    online_amount: 7000\n    online_discount_percent: 53\n", "không ghi cả hai"),
+    ("    online_amount: 20000\n", "cao hơn amount"),
+])
+def test_cat032_online_amount_with_a_percentage_too_or_above_the_amount(online, problem):
+    text = BIRTH.replace("    amount: 0\n", "    amount: 15000\n" + online)
+    [finding] = lint(text)
+    assert (finding.code, finding.line) == ("CAT032", line_of(text, "online_amount:"))
+    assert problem in finding.message
+
+
+def test_online_amount_below_the_amount_is_clean():
+    assert lint(BIRTH.replace("    amount: 0\n", "    amount: 15000\n    online_amount: 7000\n")) \
+        == []
+
+
+def test_cat031_negative_online_amount():
+    text = BIRTH.replace("    amount: 0\n", "    amount: 15000\n    online_amount: -1\n")
+    [finding] = lint(text)
+    assert (finding.code, finding.line) == ("CAT031", line_of(text, "online_amount: -1"))
+
+
+def test_conditional_fee_is_clean():
+    text = BIRTH.replace("    amount: 0\n",
+                         "    amount: 5000\n    applies_when: late_registration\n")
+    assert lint(text) == []
+
+
 def test_cat040_full_online_requires_an_original_paper_document_not_fetched():
     text = BIRTH.replace("    fetch_from: population\n", "")
     [finding] = only(lint(text), "CAT040")
@@ -191,14 +227,52 @@ def test_cat080_example_missing_a_required_field():
     assert (finding.code, finding.line) == ("CAT080", line_of(text, "  form:\n    child_birth"))
 
 
-def test_cat081_example_lacking_a_required_document():
+def test_cat080_file_field_in_the_example_form_is_an_error():
+    text = BIRTH.replace('    phone: "0905123456"\n',
+                         '    phone: "0905123456"\n    declaration: to-khai.pdf\n')
+    [finding] = lint(text)
+    assert (finding.code, finding.line) == ("CAT080", line_of(text, "declaration: to-khai.pdf"))
+    assert finding.path == "example.form.declaration"
+    assert "documents" in finding.message
+
+
+def test_cat081_example_lacking_the_file_of_a_required_document():
+    text = BIRTH.replace(
+        "    declaration: {filename: to-khai.pdf, content_type: application/pdf, pages: 1}\n", "")
+    [finding] = lint(text.replace("  documents:\n", "  documents: {}\n"))
+    assert (finding.code, finding.line) == ("CAT081", line_of(text, "  - key: declaration"))
+
+
+def test_cat081_example_document_under_a_field_that_is_not_a_file_field():
     text = BIRTH.replace(
         "    declaration: {filename: to-khai.pdf, content_type: application/pdf, pages: 1}\n",
-        "    birth_paper: {filename: giay-chung-sinh.pdf, content_type: application/pdf}\n")
+        "    declaration: {filename: to-khai.pdf, content_type: application/pdf, pages: 1}\n"
+        "    birth_paper: {filename: giay-chung-sinh.pdf, content_type: application/pdf}\n"
+        "    phone: {filename: so-dien-thoai.pdf, content_type: application/pdf}\n")
     findings = lint(text)
-    assert sorted((f.code, f.line) for f in findings) == sorted([
-        ("CAT081", line_of(text, "  - key: declaration")),
-        ("CAT081", line_of(text, "birth_paper:"))])
+    assert sorted((f.code, f.line, f.path) for f in findings) == sorted([
+        ("CAT081", line_of(text, "birth_paper:"), "example.documents.birth_paper"),
+        ("CAT081", line_of(text, "phone: {filename"), "example.documents.phone")])
+
+
+def test_cat081_example_file_the_eform_refuses():
+    text = BIRTH.replace("content_type: application/pdf, pages: 1}",
+                         "content_type: application/x-msdownload, pages: 1}")
+    [finding] = lint(text)
+    assert (finding.code, finding.path) == ("CAT081", "example.documents.declaration")
+
+
+def test_cat081_data_document_needs_no_example_file():
+    # The tờ khai is the e-form itself: a required document carried by a data field.
+    text = BIRTH.replace("    form_field: declaration\n", "    form_field: child_full_name\n")
+    text = text.replace("      declaration: {type: string, format: file, title: Tờ khai}\n", "")
+    text = text.replace(", phone, declaration]}", ", phone]}")
+    text = text.replace(
+        "  documents:\n"
+        "    declaration: {filename: to-khai.pdf, content_type: application/pdf, pages: 1}\n",
+        "")
+    assert "declaration: {" not in text
+    assert lint(text) == []
 
 
 def test_findings_read_file_line_code_severity_message():

@@ -160,3 +160,23 @@ def test_home_page_links_to_the_catalogue_with_a_search_box(client):
     html = page(client, "/")
     assert 'href="/thu-tuc/"' in html
     assert 'action="/thu-tuc/"' in html
+
+
+def test_fee_summary_says_free_then_each_case_that_costs_something(client):
+    load_catalog()
+    html = page(client, "/thu-tuc/", data={"q": "1.001193"})
+    assert "Miễn phí; 5.000 đ nếu đăng ký quá hạn; 8.000 đ/bản nếu yêu cầu cấp bản sao" in html
+    assert "5.000 đ/hồ sơ" not in html
+
+
+def test_exact_online_amount_is_shown_not_a_percentage(client):
+    load_catalog()
+    html = page(client, "/thu-tuc/1.004194/")
+    assert "15.000 đ/hồ sơ, 7.000 đ khi nộp trực tuyến" in html
+    assert "%" not in html.split("Phí, lệ phí")[-1].split("</section>")[0]
+
+
+def test_building_permit_page_says_15_days(client):
+    load_catalog()
+    html = page(client, "/thu-tuc/1.009122/")
+    assert "15 ngày" in html and "15 ngày làm việc" not in html

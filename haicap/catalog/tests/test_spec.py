@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from haicap.catalog.sources import read_text
-from haicap.catalog.spec import Fee, validate_example
+from haicap.catalog.spec import DeadlineUnit, Fee, FeeCondition, validate_example
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 CERTIFIED_COPY = (GOOD / "2.000815.yaml").read_text(encoding="utf-8")
@@ -171,3 +171,75 @@ def test_spec_round_trips_through_its_definition():
     located, _findings = read_text(CERTIFIED_COPY, "2.000815.yaml")
     spec = located.spec
     assert type(spec).model_validate(spec.definition()) == spec
+
+
+# -- exact online amounts and conditional fees -------------------------------------------------
+
+SHIPPED = Path(__file__).resolve().parents[3] / "catalog" / "procedures"
+
+
+def shipped(code: str):
+    located, findings = read_text((SHIPPED / f"{code}.yaml").read_text(encoding="utf-8"),
+                                  f"{code}.yaml")
+    assert findings == []
+    return located.spec
+
+
+def fee(**fields) -> Fee:
+    return Fee.model_validate({"key": "f", "name": "Lệ phí", "kind": "fee", **fields})
+
+
+def test_online_amount_is_the_exact_online_price_not_a_rounded_percentage():
+    temporary_residence = fee(rule="fixed", amount=15_000, online_amount=7_000)
+    assert temporary_residence.amount_for(online=False) == 15_000
+    assert temporary_residence.amount_for(online=True) == 7_000
+
+
+def test_online_amount_of_a_per_copy_fee_is_per_copy():
+    per_copy = fee(rule="per_copy", amount=8_000, online_amount=6_000)
+    assert per_copy.amount_for(copies=3, online=True) == 18_000
+    assert per_copy.amount_for(copies=3, online=False) == 24_000
+
+
+@pytest.mark.parametrize(("code", "in_person", "online"), [
+    ("1.004222", 20_000, 10_000),   # Thông tư 75/2022/TT-BTC: permanent residence
+    ("1.004194", 15_000, 7_000),    # temporary residence
+    ("1.002755", 15_000, 7_000),    # extension of temporary residence
+    ("1.010038", 10_000, 5_000),    # household split
+])
+def test_residence_fees_online_are_the_exact_amounts_of_circular_75_2022(code, in_person, online):
+    spec = shipped(code)
+    assert spec.fee_for(online=False) == in_person
+    assert spec.fee_for(online=True) == online
+
+
+def test_birth_registration_on_time_costs_nothing():
+    assert shipped("1.001193").fee_for() == 0
+    assert shipped("1.001193").fee_for(copies=2, online=True) == 0
+
+
+def test_late_birth_registration_costs_5000():
+    assert shipped("1.001193").fee_for(conditions={FeeCondition.LATE_REGISTRATION}) == 5_000
+
+
+def test_two_extract_copies_add_16000_to_birth_registration():
+    spec = shipped("1.001193")
+    copies = frozenset({FeeCondition.EXTRACT_COPY_REQUESTED})
+    assert spec.fee_for(copies=2, conditions=copies) == 16_000
+    assert spec.fee_for(copies=2, conditions=copies | {FeeCondition.LATE_REGISTRATION}) == 21_000
+
+
+def test_late_death_registration_costs_5000_on_time_nothing():
+    spec = shipped("1.000656")
+    assert spec.fee_for() == 0
+    assert spec.fee_for(conditions={"late_registration"}) == 5_000
+
+
+def test_unknown_fee_condition_is_rejected():
+    with pytest.raises(ValueError, match="applies_when"):
+        fee(rule="fixed", amount=5_000, applies_when="full_moon")
+
+
+def test_building_permit_deadline_is_15_calendar_days():
+    deadline = shipped("1.009122").deadline
+    assert (deadline.value, deadline.unit) == (15, DeadlineUnit.CALENDAR_DAYS)
