@@ -26,8 +26,11 @@ class Command(BaseCommand):
         check.add_argument("directory", nargs="?", type=Path)
         check.add_argument("--no-offices", action="store_true",
                            help="Skip the rule that needs the province's offices (CAT060).")
-        export = actions.add_parser("export", help="Write the published catalogue to Excel.")
+        export = actions.add_parser(
+            "export", help="Write the published catalogue to Excel (FILE.xlsx) or YAML (DIR).")
         export.add_argument("file", type=Path)
+        export.add_argument("--format", choices=["xlsx", "yaml"], default="xlsx",
+                            help="xlsx: one workbook; yaml: one file per procedure in DIR")
         imports = actions.add_parser("import", help="Lint and publish procedures from Excel.")
         imports.add_argument("file", type=Path)
 
@@ -61,10 +64,13 @@ class Command(BaseCommand):
 
         self.report(lambda: import_catalog(file))
 
-    def do_export(self, file: Path, **options) -> None:
-        from haicap.catalog.excel import export_catalog
+    def do_export(self, file: Path, format: str, **options) -> None:
+        if format == "yaml":
+            from haicap.catalog.yaml_export import export_catalog_to_yaml as export
+        else:
+            from haicap.catalog.excel import export_catalog as export
 
-        count = export_catalog(file)
+        count = export(file)
         self.stdout.write(f"{count} procedures written to {file}")
 
     def report(self, load) -> None:
