@@ -36,10 +36,21 @@ warnings are reported.
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from haicap.catalog.sources import ERROR, WARNING, Finding, LocatedSpec
+from haicap.catalog.sources import (
+    ERROR,
+    WARNING,
+    Finding,
+    LocatedSpec,
+    catalogue_files,
+    map_files,
+    read_file,
+)
 from haicap.catalog.spec import (
     Channel,
     CopyKind,
@@ -52,7 +63,7 @@ from haicap.catalog.spec import (
     file_schema,
 )
 
-__all__ = ["ERROR", "WARNING", "Finding", "check_catalog", "check_procedure"]
+__all__ = ["ERROR", "WARNING", "Finding", "check_catalog", "check_directory", "check_procedure"]
 
 SHARE_TOLERANCE = 0.001
 
@@ -83,7 +94,7 @@ def check_catalog(specs: Iterable[LocatedSpec], *, offices=None,
     specs = list(specs)
     codes = {located.spec.code for located in specs} | set(known_codes or ())
     office_kinds = None if offices is None else {office.kind for office in offices}
-    findings = _duplicated_codes(specs)
+    findings = _duplicated_codes(CodeEntry.of(located) for located in specs)
     for located in specs:
         findings += check_procedure(located, known_codes=codes, office_kinds=office_kinds)
     return sorted(findings)
@@ -366,30 +377,34 @@ def _example(located: LocatedSpec) -> list[Finding]:
     return findings
 
 
-def _links(located: LocatedSpec, known_codes: set[str]) -> list[Finding]:
+def references(located: LocatedSpec) -> list[tuple[str | None, Finding]]:
+    """Every procedure this one points to, each with the finding to report if it is missing."""
     spec = located.spec
-    findings = []
+    found: list[tuple[str | None, Finding]] = []
     for index, code in enumerate(spec.linked_procedures):
-        if code not in known_codes:
-            findings.append(located.finding(
-                "CAT071", ERROR, ("linked_procedures", index),
-                _("The linked procedure %(code)s is not in the catalogue.") % {"code": code},
-            ))
+        found.append((code, located.finding(
+            "CAT071", ERROR, ("linked_procedures", index),
+            _("The linked procedure %(code)s is not in the catalogue.") % {"code": code},
+        )))
     for index, step in enumerate(spec.workflow.steps):
         if step.kind != StepKind.HANDOFF:
             continue
         if step.procedure is None:
-            findings.append(located.finding(
+            found.append((None, located.finding(
                 "CAT071", ERROR, ("workflow", "steps", index),
                 _("The hand-off step %(step)s names no procedure.") % {"step": step.key},
-            ))
-        elif step.procedure not in known_codes:
-            findings.append(located.finding(
+            )))
+        else:
+            found.append((step.procedure, located.finding(
                 "CAT071", ERROR, ("workflow", "steps", index, "procedure"),
                 _("The hand-off step %(step)s goes to %(code)s, which is not in the "
                   "catalogue.") % {"step": step.key, "code": step.procedure},
-            ))
-    return findings
+            )))
+    return found
+
+
+def _links(located: LocatedSpec, known_codes: set[str]) -> list[Finding]:
+    return [finding for target, finding in references(located) if target not in known_codes]
 
 
 def _offices(located: LocatedSpec, office_kinds: set[str]) -> list[Finding]:
@@ -412,17 +427,64 @@ def _offices(located: LocatedSpec, office_kinds: set[str]) -> list[Finding]:
     return findings
 
 
-def _duplicated_codes(specs: list[LocatedSpec]) -> list[Finding]:
+@dataclass(frozen=True)
+class CodeEntry:
+    """Where a file defines its procedure code."""
+
+    code: str
+    file: str
+    line: int
+
+    @classmethod
+    def of(cls, located: LocatedSpec) -> "CodeEntry":
+        return cls(located.spec.code, located.source.name, located.source.line_of(("code",)))
+
+
+def _duplicated_codes(entries: Iterable[CodeEntry]) -> list[Finding]:
     first_file: dict[str, str] = {}
     findings = []
-    for located in specs:
-        code = located.spec.code
-        if code in first_file:
-            findings.append(located.finding(
-                "CAT070", ERROR, ("code",),
-                _("The code %(code)s is already defined in %(file)s.")
-                % {"code": code, "file": first_file[code]},
+    for entry in entries:
+        if entry.code in first_file:
+            findings.append(Finding(
+                file=entry.file, line=entry.line, code="CAT070", severity=ERROR, path="code",
+                message=_("The code %(code)s is already defined in %(file)s.")
+                % {"code": entry.code, "file": first_file[entry.code]},
             ))
         else:
-            first_file[code] = located.source.name
+            first_file[entry.code] = entry.file
     return findings
+
+
+# -- a whole directory, file by file -------------------------------------------------------------
+
+@dataclass
+class FileCheck:
+    """What checking one file leaves for the catalogue-wide rules; small, so that files can be
+    checked in worker processes and only this travels back."""
+
+    findings: list[Finding]
+    entry: CodeEntry | None = None
+    references: list[tuple[str | None, Finding]] = field(default_factory=list)
+
+
+def check_file(path: Path, *, root: Path, office_kinds: set[str] | None) -> FileCheck:
+    located, findings = read_file(path, root=root)
+    if located is None:
+        return FileCheck(findings)
+    findings += check_procedure(located, office_kinds=office_kinds)
+    return FileCheck(findings, CodeEntry.of(located), references(located))
+
+
+def check_directory(directory: Path, *, offices=None) -> tuple[int, list[Finding]]:
+    """`haicap catalog check`: how many procedures are valid, and every finding, sorted."""
+    office_kinds = None if offices is None else {office.kind for office in offices}
+    files, findings = catalogue_files(directory)
+    checks = map_files(files, partial(check_file, root=Path(directory),
+                                      office_kinds=office_kinds))
+    entries = [check.entry for check in checks if check.entry is not None]
+    known = {entry.code for entry in entries}
+    findings += _duplicated_codes(entries)
+    for check in checks:
+        findings += check.findings
+        findings += [finding for target, finding in check.references if target not in known]
+    return len(entries), sorted(findings)

@@ -242,16 +242,20 @@ def read_file(path: Path, *, root: Path | None = None) -> tuple[LocatedSpec | No
     return located, findings
 
 
-def read_directory(directory: Path) -> tuple[list[LocatedSpec], list[Finding]]:
-    """Every `*.yaml` / `*.yml` under `directory` (sorted), read and validated."""
+def catalogue_files(directory: Path) -> tuple[list[Path], list[Finding]]:
+    """Every `*.yaml` / `*.yml` under `directory`, sorted (or a finding if there is none)."""
     directory = Path(directory)
-    specs: list[LocatedSpec] = []
-    findings: list[Finding] = []
     if not directory.is_dir():
-        return specs, [Finding(file=str(directory), line=1, code="CAT001", severity=ERROR,
-                               path="", message=_("There is no such directory."))]
-    files = sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")])
-    for located, file_findings in _read_all(files, directory):
+        return [], [Finding(file=str(directory), line=1, code="CAT001", severity=ERROR,
+                            path="", message=_("There is no such directory."))]
+    return sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")]), []
+
+
+def read_directory(directory: Path) -> tuple[list[LocatedSpec], list[Finding]]:
+    """Every catalogue file under `directory`, read and validated."""
+    files, findings = catalogue_files(directory)
+    specs: list[LocatedSpec] = []
+    for located, file_findings in map_files(files, partial(read_file, root=Path(directory))):
         findings += file_findings
         if located is not None:
             specs.append(located)
@@ -261,15 +265,15 @@ def read_directory(directory: Path) -> tuple[list[LocatedSpec], list[Finding]]:
 PARALLEL_FROM = 200  # files; below this, starting worker processes costs more than it saves
 
 
-def _read_all(files: list[Path], root: Path):
-    """Read files in order; large catalogues on several processes (parsing is CPU-bound)."""
+def map_files(files: list[Path], function) -> list:
+    """`function` over the files in order; large catalogues on several processes (parsing and
+    validating are CPU-bound). What `function` returns travels back pickled: keep it small."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [read_file(path, root=root) for path in files]
+        return [function(path) for path in files]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(partial(read_file, root=root), files,
-                             chunksize=max(1, len(files) // (workers * 4))))
+        return list(pool.map(function, files, chunksize=max(1, len(files) // (workers * 4))))
 
 
 def _display_name(path: Path, root: Path | None) -> str:

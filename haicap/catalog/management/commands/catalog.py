@@ -4,14 +4,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from haicap.catalog.lint import check_catalog
+from haicap.catalog.lint import check_directory
 from haicap.catalog.services import (
     CatalogRejected,
     default_directory,
     load_catalog,
     province_offices,
 )
-from haicap.catalog.sources import read_directory
 
 
 class Command(BaseCommand):
@@ -44,13 +43,12 @@ class Command(BaseCommand):
 
     def do_check(self, directory: Path | None, no_offices: bool, **options) -> None:
         directory = directory or default_directory()
-        specs, findings = read_directory(directory)
         offices = None if no_offices else province_offices()
-        findings = sorted(findings + check_catalog(specs, offices=offices))
+        count, findings = check_directory(directory, offices=offices)
         self.print_findings(findings)
         errors = sum(1 for finding in findings if finding.is_error)
         self.stdout.write(
-            f"{len(specs)} procedures, {errors} errors, {len(findings) - errors} warnings"
+            f"{count} procedures, {errors} errors, {len(findings) - errors} warnings"
             + ("" if offices is not None else " (no offices: CAT060 skipped)")
         )
         if errors:
