@@ -12,6 +12,9 @@ PYTEST_WORKERS ?= 2
 install: $(STAMP) messages
 
 $(STAMP): pyproject.toml requirements.txt requirements-dev.txt
+	@# WeasyPrint (PDF slips) needs Pango and a font with Vietnamese glyphs from Debian.
+	@ldconfig -p | grep -q libpangoft2-1.0 && test -d /usr/share/fonts/truetype/dejavu || \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
