@@ -6,7 +6,7 @@ the expected appointment date of a dossier filed now.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +22,6 @@ from haicap.catalog.spec import (
     FeeCondition,
     FeeRule,
     ProcedureSpec,
-)
-from haicap.worktime.calendar import (
-    appointment,
-    counting_start,
-    is_working_day,
-    next_working_day,
 )
 
 
@@ -163,15 +157,5 @@ def channel_labels(spec: ProcedureSpec) -> list[str]:
 
 
 def expected_date(spec: ProcedureSpec, now: datetime | None = None) -> date:
-    """The appointment date of a dossier received now (after 15:00 it counts from tomorrow).
-
-    Calendar days are added plainly from the day counting starts; a last day that is a day off
-    moves the appointment to the next working day (Civil Code 2015, Article 148).
-    """
-    now = now or timezone.now()
-    if spec.deadline.unit == DeadlineUnit.WORKING_HOURS:
-        return appointment(now, working_hours=spec.deadline.value).due_date
-    if spec.deadline.unit == DeadlineUnit.CALENDAR_DAYS:
-        last_day = counting_start(now).date() + timedelta(days=spec.deadline.value)
-        return last_day if is_working_day(last_day) else next_working_day(last_day)
-    return appointment(now, working_days=spec.deadline.value).due_date
+    """The appointment date of a dossier received now (after 15:00 it counts from tomorrow)."""
+    return spec.deadline.appointment(now or timezone.now()).due_date

@@ -12,14 +12,18 @@ get the Vietnamese labels from the same place.
 import json
 import re
 from collections.abc import Collection
-from datetime import date
-from typing import Annotated, Any
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, best_match
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+if TYPE_CHECKING:
+    from haicap.worktime.calendar import Appointment
 
 
 class ProcedureField(models.TextChoices):
@@ -247,6 +251,24 @@ class Deadline(Spec):
         if self.unit == DeadlineUnit.SAME_DAY:
             return str(_("Same working day"))
         return f"{self.value} {self.unit.label}"
+
+    def appointment(self, received_at: datetime) -> "Appointment":
+        """When a dossier received at `received_at` is due (after 15:00 it counts from the next
+        working day). Calendar days are added plainly from the day counting starts; a last day
+        that is a day off moves the appointment to the next working day (Civil Code 2015,
+        Article 148)."""
+        from haicap.worktime import calendar
+
+        if self.unit == DeadlineUnit.WORKING_HOURS:
+            return calendar.appointment(received_at, working_hours=self.value)
+        if self.unit != DeadlineUnit.CALENDAR_DAYS:
+            return calendar.appointment(received_at, working_days=self.value)
+        plain = calendar.appointment(received_at, working_days=0)
+        last_day = plain.counting_start.date() + timedelta(days=self.value)
+        if not calendar.is_working_day(last_day):
+            last_day = calendar.next_working_day(last_day)
+        due_at = calendar.office_periods(last_day)[-1][1]
+        return replace(plain, due_date=last_day, due_at=due_at, working_days=None)
 
 
 class FeeTier(Spec):
