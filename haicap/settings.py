@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "haicap.units",
     "haicap.worktime",
     "haicap.catalog",
+    "haicap.dossiers",
     "haicap.portal",
 ]
 

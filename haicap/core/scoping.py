@@ -14,9 +14,21 @@ from haicap.core.roles import WRITER_ROLES, OfficeKind
 
 @dataclass(frozen=True)
 class UnitScope:
-    commune_field: str
+    """Which fields tie a record to a commune (any of several: a dossier belongs to the desk
+    that received it and to the unit competent for it), a province and an owner."""
+
+    commune_field: str | tuple[str, ...]
     province_field: str
     owner_field: str | None = None
+
+    def of_commune(self, commune_id) -> models.Q:
+        fields = self.commune_field
+        if isinstance(fields, str):
+            fields = (fields,)
+        condition = models.Q()
+        for field in fields:
+            condition |= models.Q(**{field: commune_id})
+        return condition
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -40,5 +52,5 @@ class ScopedQuerySet(models.QuerySet):
         if office is None or (write and user.role not in WRITER_ROLES):
             return self.none()
         if office.kind == OfficeKind.COMMUNE:
-            return self.filter(**{scope.commune_field: office.commune_id})
+            return self.filter(scope.of_commune(office.commune_id))
         return self.filter(**{scope.province_field: office.province_id})

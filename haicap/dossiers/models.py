@@ -1,0 +1,225 @@
+"""Dossiers: one application for one procedure, its documents, and what happened to it."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haicap.core.scoping import ScopedQuerySet, UnitScope
+
+
+class NationalStatus(models.IntegerChoices):
+    """The national public-service portal's dossier statuses (trạng thái hồ sơ 1–10)."""
+
+    NEW = 1, _("Newly submitted")
+    RECEIVED = 2, _("Received")
+    NOT_RECEIVED = 3, _("Not received")
+    IN_PROCESS = 4, _("In process")
+    SUPPLEMENT_REQUESTED = 5, _("Supplement requested")
+    PAYMENT_REQUESTED = 6, _("Payment requested")
+    WITHDRAWN = 7, _("Withdrawn by the applicant")
+    STOPPED = 8, _("Processing stopped")
+    FINISHED = 9, _("Processed")
+    RESULT_RETURNED = 10, _("Result returned")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("Waiting for reception")
+    RECEIVED = "received", _("Received")
+    REFUSED = "refused", _("Refused")
+    IN_PROCESS = "in_process", _("In process")
+    WAITING_SUPPLEMENT = "waiting_supplement", _("Waiting for a supplement")
+    WAITING_PAYMENT = "waiting_payment", _("Waiting for payment")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED = "stopped", _("Stopped")
+    FINISHED = "finished", _("Processed, result ready")
+    RETURNED = "returned", _("Result returned")
+
+
+# One table: our statuses as the national portal counts them.
+NATIONAL_STATUS = {
+    Status.NEW: NationalStatus.NEW,
+    Status.RECEIVED: NationalStatus.RECEIVED,
+    Status.REFUSED: NationalStatus.NOT_RECEIVED,
+    Status.IN_PROCESS: NationalStatus.IN_PROCESS,
+    Status.WAITING_SUPPLEMENT: NationalStatus.SUPPLEMENT_REQUESTED,
+    Status.WAITING_PAYMENT: NationalStatus.PAYMENT_REQUESTED,
+    Status.WITHDRAWN: NationalStatus.WITHDRAWN,
+    Status.STOPPED: NationalStatus.STOPPED,
+    Status.FINISHED: NationalStatus.FINISHED,
+    Status.RETURNED: NationalStatus.RESULT_RETURNED,
+}
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online (portal)")
+    API = "api", _("Partner system (API)")
+    IN_PERSON = "in_person", _("In person at a desk")
+    POST = "post", _("By post")
+    KIOSK = "kiosk", _("Kiosk")
+
+
+class DossierQuerySet(ScopedQuerySet):
+    pass
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("dossier code"), max_length=40, unique=True)
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT,
+                                  related_name="dossiers", verbose_name=_("procedure"))
+    # The definition the dossier started with; later versions never change it.
+    procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT,
+                                          related_name="dossiers",
+                                          verbose_name=_("procedure version"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices,
+                              default=Status.NEW, db_index=True)
+
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="dossiers",
+                                  verbose_name=_("applicant account"))
+    applicant_id_number = models.CharField(_("applicant's identification number"),
+                                           max_length=20, db_index=True)
+    applicant_name = models.CharField(_("applicant's name"), max_length=150)
+    applicant_phone = models.CharField(_("applicant's phone"), max_length=10, blank=True)
+    applicant_email = models.EmailField(_("applicant's email"), blank=True)
+    applicant_address = models.CharField(_("applicant's address"), max_length=500)
+    applicant_commune = models.ForeignKey("units.Commune", on_delete=models.PROTECT,
+                                          related_name="+", verbose_name=_("applicant's commune"))
+
+    form_data = models.JSONField(_("form data"), default=dict)
+
+    receiving_office = models.ForeignKey("core.Office", on_delete=models.PROTECT,
+                                         related_name="received_dossiers",
+                                         verbose_name=_("receiving unit"))
+    competent_office = models.ForeignKey("core.Office", on_delete=models.PROTECT,
+                                         related_name="competent_dossiers",
+                                         verbose_name=_("competent unit"))
+    province = models.ForeignKey("units.Province", on_delete=models.PROTECT, related_name="+")
+
+    submitted_at = models.DateTimeField(_("submitted at"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    counting_start = models.DateTimeField(_("counting starts"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointment"), null=True, blank=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
+
+    # A retry with the same key from the same client is the same dossier.
+    idempotency_client = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(max_length=128, blank=True)
+    request_digest = models.CharField(max_length=64, blank=True)
+    # Optimistic locking: each change bumps it; a change based on an older one is refused.
+    lock_version = models.PositiveIntegerField(default=0)
+
+    objects = DossierQuerySet.as_manager()
+    unit_scope = UnitScope(
+        commune_field=("competent_office__commune", "receiving_office__commune"),
+        province_field="province",
+        owner_field="applicant",
+    )
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_client", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="dossier_idempotency_key_once_per_client",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["competent_office", "status", "due_at"]),
+            models.Index(fields=["receiving_office", "status", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def national_status(self) -> NationalStatus:
+        return NATIONAL_STATUS[Status(self.status)]
+
+
+class DossierDocument(models.Model):
+    """A document of a dossier: uploaded, or fetched once-only from a national database."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    field_name = models.CharField(_("form field"), max_length=100)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class SequenceCounter(models.Model):
+    """The last dossier number given by an office in a year (codes are unit-year-number)."""
+
+    office = models.ForeignKey("core.Office", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "year"],
+                                               name="one_sequence_per_office_year")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.year}: {self.last}"
+
+
+class DossierEvent(models.Model):
+    """One move of a dossier. Append-only: KPIs, feeds and the control sheet read this log."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"), db_index=True)
+    action = models.CharField(_("action"), max_length=40)
+    actor = models.CharField(_("actor"), max_length=150)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    office = models.ForeignKey("core.Office", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("dossier events are append-only")
+        super().save(*args, **kwargs)
+
+
+class OutboxMessage(models.Model):
+    """An event to deliver (webhooks, national sync), written in the same transaction as the
+    change it reports (transactional outbox); CloudEvents attributes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField(max_length=200)
+    type = models.CharField(max_length=120)
+    subject = models.CharField(max_length=120)
+    time = models.DateTimeField()
+    data = models.JSONField(default=dict)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["time"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.subject}"

@@ -1,0 +1,250 @@
+"""Writes on dossiers. Each verb: one transaction, one event-log row, one outbox message."""
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haicap.catalog.eforms import API, validate_submission
+from haicap.catalog.selectors import procedure_by_code
+from haicap.core import audit
+from haicap.core.context import current_actor
+from haicap.core.errors import DomainError, InvalidInput, PermissionDenied
+from haicap.core.models import Office, User
+from haicap.core.roles import Role
+from haicap.core.validation import normalize_phone, validate_national_id
+from haicap.dossiers.models import (
+    NATIONAL_STATUS,
+    Channel,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    OutboxMessage,
+    SequenceCounter,
+    Status,
+)
+from haicap.dossiers.routing import competent_office
+from haicap.units.address import RESOLVED, normalize_address
+from haicap.units.models import Commune
+
+# Channels where an officer takes the dossier in hand: it is received on the spot.
+RECEIVED_ON_SUBMISSION = {Channel.IN_PERSON, Channel.POST, Channel.KIOSK}
+TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "dossier_changed"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    id_number: str  # CCCD (12 digits) of a person, or the tax code of an organization
+    full_name: str
+    address: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Submission:
+    dossier: Dossier
+    created: bool  # False: an earlier request with the same idempotency key made it
+
+
+def submit_dossier(*, procedure_code: str, channel: str, applicant: Applicant, form: dict,
+                   documents: dict | None = None, receiving_office: Office | None = None,
+                   submitted_by: User | None = None, idempotency_key: str = "",
+                   idempotency_client: str = "") -> Submission:
+    """Create a dossier from any channel. Nothing is stored unless everything is valid.
+
+    A desk (in person, post, kiosk) receives it at once and the appointment is set; an online
+    or API submission waits for a desk to receive it. With an idempotency key, a retry of the
+    same request returns the dossier the first one made.
+    """
+    documents = documents or {}
+    digest = _digest(procedure_code, channel, applicant, form, documents)
+    if idempotency_key:
+        earlier = _earlier(idempotency_client, idempotency_key, digest)
+        if earlier is not None:
+            return Submission(earlier, created=False)
+    procedure = procedure_by_code(procedure_code)
+    version = procedure.current_version
+    spec = version.spec
+    cleaned = _valid_form(spec, form, documents)
+    commune = _applicant_commune(applicant.address)
+    competent = competent_office(spec, commune)
+    if channel in RECEIVED_ON_SUBMISSION and receiving_office is None:
+        raise InvalidInput(_("A desk submission needs the receiving desk."),
+                           code="receiving_office_required")
+    try:
+        with transaction.atomic():
+            dossier = _create(procedure, version, channel, applicant, cleaned, commune,
+                              competent, receiving_office or competent, submitted_by,
+                              idempotency_client, idempotency_key, digest)
+            _add_documents(dossier, documents)
+            _record(dossier, "submit", "", note=channel)
+            if channel in RECEIVED_ON_SUBMISSION:
+                _receive(dossier, receiving_office)
+            audit.record("dossier.submit", dossier, summary=dossier.code)
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        earlier = _earlier(idempotency_client, idempotency_key, digest)
+        if earlier is None:
+            raise
+        return Submission(earlier, created=False)
+    return Submission(dossier, created=True)
+
+
+def receive_dossier(*, officer: User, dossier: Dossier, lock_version: int) -> Dossier:
+    """A desk officer accepts an online dossier: the appointment is set from now."""
+    if officer.role != Role.DESK_OFFICER or officer.office is None:
+        raise PermissionDenied(_("Only a one-stop desk officer receives dossiers."))
+    if not Dossier.objects.changeable_by(officer).filter(pk=dossier.pk).exists():
+        raise PermissionDenied()
+    with transaction.atomic():
+        dossier = _lock(dossier, lock_version, expected_status=Status.NEW)
+        _receive(dossier, officer.office)
+        audit.record("dossier.receive", dossier, summary=dossier.code)
+    return dossier
+
+
+# -- steps ---------------------------------------------------------------------------------------
+
+def _valid_form(spec, form: dict, documents: dict) -> dict:
+    cleaned, errors = validate_submission(spec.form.form_schema, form, source=API,
+                                          files=documents)
+    if errors:
+        raise InvalidInput(_("The form has errors; see details for each field."),
+                           code="invalid_form", details=errors)
+    return cleaned
+
+
+def _applicant_commune(address: str) -> Commune:
+    found = normalize_address(address)
+    if found.status != RESOLVED:
+        details = {"address": [{"code": f"address_{found.status}",
+                                "candidates": [c.as_dict() for c in found.candidates[:5]]}]}
+        raise InvalidInput(_("The applicant's address does not name one commune."),
+                           code="invalid_applicant_address", details=details)
+    if found.province.code != settings.HAICAP_PROVINCE_CODE:
+        raise InvalidInput(_("The applicant's address is not in this province."),
+                           code="address_outside_province")
+    return Commune.objects.select_related("province").get(code=found.commune.code)
+
+
+def _create(procedure, version, channel, applicant: Applicant, cleaned, commune, competent,
+            receiving, submitted_by, idempotency_client, idempotency_key, digest) -> Dossier:
+    _check_applicant(applicant)
+    now = timezone.now()
+    return Dossier.objects.create(
+        code=_next_code(receiving, now.year),
+        procedure=procedure,
+        procedure_version=version,
+        channel=channel,
+        status=Status.NEW,
+        applicant=submitted_by if submitted_by and submitted_by.role == Role.CITIZEN else None,
+        applicant_id_number=applicant.id_number,
+        applicant_name=applicant.full_name.strip(),
+        applicant_phone=normalize_phone(applicant.phone) if applicant.phone else "",
+        applicant_email=applicant.email.strip(),
+        applicant_address=applicant.address.strip(),
+        applicant_commune=commune,
+        form_data=cleaned,
+        receiving_office=receiving,
+        competent_office=competent,
+        province=commune.province,
+        submitted_at=now,
+        idempotency_client=idempotency_client,
+        idempotency_key=idempotency_key,
+        request_digest=digest,
+    )
+
+
+def _check_applicant(applicant: Applicant) -> None:
+    if not applicant.full_name.strip():
+        raise InvalidInput(_("The applicant's name is required."), code="applicant_name_required")
+    if not TAX_CODE.match(applicant.id_number):
+        validate_national_id(applicant.id_number)
+
+
+def _next_code(office: Office, year: int) -> str:
+    """`<office code>-<year>-<number>`: readable on a slip, unique, gap-free per office."""
+    counter, _created = SequenceCounter.objects.select_for_update().get_or_create(
+        office=office, year=year)
+    SequenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{office.code}-{year}-{counter.last:06d}"
+
+
+def _add_documents(dossier: Dossier, documents: dict) -> None:
+    DossierDocument.objects.bulk_create([
+        DossierDocument(dossier=dossier, field_name=name, filename=item.get("filename", ""),
+                        content_type=item.get("content_type", ""), size=item.get("size"),
+                        pages=item.get("pages"), sha256=item.get("sha256", ""))
+        for name, item in documents.items()
+    ])
+
+
+def _receive(dossier: Dossier, office: Office) -> None:
+    """Reception starts the clock: after 15:00 it counts from the next working day."""
+    now = timezone.now()
+    due = dossier.procedure_version.spec.deadline.appointment(now)
+    previous = dossier.status
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=Status.RECEIVED, received_at=now, counting_start=due.counting_start,
+        due_at=due.due_at, receiving_office=office, lock_version=F("lock_version") + 1)
+    dossier.refresh_from_db()
+    _record(dossier, "receive", previous, office=office,
+            data={"due_at": due.due_at.isoformat(), "counting_start":
+                  due.counting_start.isoformat()})
+
+
+def _lock(dossier: Dossier, lock_version: int, *, expected_status: str) -> Dossier:
+    """The dossier as it is now, if nobody changed it since `lock_version`; else a conflict."""
+    current = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if current.lock_version != lock_version:
+        raise Conflict(_("Someone else changed this dossier just now; reload it and try again."))
+    if current.status != expected_status:
+        raise Conflict(_("The dossier is no longer in the state this action needs."),
+                       code="dossier_state_changed")
+    return current
+
+
+def _record(dossier: Dossier, action: str, from_status: str, *, office: Office | None = None,
+            note: str = "", data: dict | None = None) -> None:
+    actor = current_actor()
+    now = timezone.now()
+    DossierEvent.objects.create(
+        dossier=dossier, at=now, action=action, actor=actor.actor, actor_id=actor.actor_id,
+        office=office, from_status=from_status, to_status=dossier.status, note=note,
+        data=data or {})
+    OutboxMessage.objects.create(
+        source=f"/haicap/{dossier.province_id}", type=f"vn.haicap.dossier.{action}",
+        subject=dossier.code, time=now,
+        data={"code": dossier.code, "status": dossier.status,
+              "national_status": int(NATIONAL_STATUS[Status(dossier.status)]),
+              "procedure": dossier.procedure.code})
+
+
+def _digest(procedure_code, channel, applicant: Applicant, form, documents) -> str:
+    body = {"procedure": procedure_code, "channel": channel, "applicant": asdict(applicant),
+            "form": form, "documents": documents}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _earlier(client: str, key: str, digest: str) -> Dossier | None:
+    earlier = Dossier.objects.filter(idempotency_client=client, idempotency_key=key).first()
+    if earlier is not None and earlier.request_digest != digest:
+        raise InvalidInput(_("This idempotency key was used for a different request."),
+                           code="idempotency_key_reused")
+    return earlier
+

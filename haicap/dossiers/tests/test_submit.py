@@ -1,0 +1,190 @@
+"""Rules of submitting and receiving dossiers (issue 5 points 1, 3, 5, 9)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from haicap.catalog.selectors import procedure_by_code
+from haicap.catalog.services import load_catalog
+from haicap.core.errors import InvalidInput
+from haicap.core.roles import OfficeKind, Role
+from haicap.core.tests import factories
+from haicap.dossiers import services
+from haicap.dossiers.models import Dossier, DossierEvent, NationalStatus, OutboxMessage, Status
+from haicap.units.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
+
+
+@pytest.fixture
+def province():
+    load_catalog()
+    hai_chau = Commune.objects.get(province_id="48", name="Phường Hải Châu")
+    hoi_an = Commune.objects.get(province_id="48", name="Phường Hội An")
+    son_tra = Commune.objects.get(province_id="48", name="Phường Sơn Trà")
+    offices = {commune: factories.commune_office(commune) for commune in (hai_chau, hoi_an,
+                                                                          son_tra)}
+    factories.province_office("48", OfficeKind.ONE_STOP_CENTRE)
+    return {
+        "hai_chau": offices[hai_chau], "hoi_an": offices[hoi_an], "son_tra": offices[son_tra],
+        "hoi_an_desk": factories.officer(offices[hoi_an], Role.DESK_OFFICER),
+        "hai_chau_desk": factories.officer(offices[hai_chau], Role.DESK_OFFICER),
+        "son_tra_desk": factories.officer(offices[son_tra], Role.DESK_OFFICER),
+    }
+
+
+def applicant(address: str = HAI_CHAU_ADDRESS) -> services.Applicant:
+    return services.Applicant(id_number=factories.national_id("female", 1992),
+                              full_name="Nguyễn Thị Mai", address=address, phone="0905123456")
+
+
+def example(code: str) -> dict:
+    return procedure_by_code(code).current_version.spec.example.body(code)
+
+
+def submit(code="1.001193", channel="in_person", desk=None, who=None, **extra):
+    body = example(code)
+    return services.submit_dossier(procedure_code=code, channel=channel,
+                                   applicant=who or applicant(), form=body["form"],
+                                   documents=body["documents"], receiving_office=desk, **extra)
+
+
+def at(monkeypatch, *moment):
+    now = datetime(*moment, tzinfo=HANOI_TIME)
+    monkeypatch.setattr(services.timezone, "now", lambda: now)
+
+
+def test_any_desk_receives_and_the_dossier_goes_to_the_applicants_commune(province):
+    dossier = submit(desk=province["hoi_an"]).dossier
+
+    assert dossier.receiving_office == province["hoi_an"]
+    assert dossier.competent_office == province["hai_chau"]
+    assert dossier.status == Status.RECEIVED
+    assert dossier.national_status == NationalStatus.RECEIVED
+    assert dossier.code.startswith(f"{province['hoi_an'].code}-")
+
+
+def test_both_the_receiving_and_the_competent_commune_see_it_and_no_other(province):
+    dossier = submit(desk=province["hoi_an"]).dossier
+
+    def sees(officer):
+        return Dossier.objects.visible_to(officer).filter(pk=dossier.pk).exists()
+
+    assert sees(province["hoi_an_desk"])
+    assert sees(province["hai_chau_desk"])
+    assert not sees(province["son_tra_desk"])
+
+
+def test_dossier_received_after_15h_counts_from_next_working_day(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 15, 30)  # a Monday
+
+    dossier = submit("1.004873", desk=province["hai_chau"]).dossier  # 3 working days
+
+    assert dossier.counting_start.astimezone(HANOI_TIME).date().isoformat() == "2025-03-11"
+    assert dossier.due_at.astimezone(HANOI_TIME).date().isoformat() == "2025-03-14"
+
+
+def test_dossier_received_before_15h_counts_from_the_same_day(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 14, 0)
+
+    dossier = submit("1.004873", desk=province["hai_chau"]).dossier
+
+    assert dossier.due_at.astimezone(HANOI_TIME).date().isoformat() == "2025-03-13"
+
+
+def test_invalid_form_is_refused_with_field_errors_and_nothing_is_stored(province):
+    body = example("1.001193")
+    form = {**body["form"], "child_birth_date": "2025-02-31"}
+
+    with pytest.raises(InvalidInput) as refused:
+        services.submit_dossier(procedure_code="1.001193", channel="in_person",
+                                applicant=applicant(), form=form, documents=body["documents"],
+                                receiving_office=province["hai_chau"])
+
+    assert refused.value.code == "invalid_form"
+    assert "child_birth_date" in refused.value.details
+    assert not Dossier.objects.exists()
+    assert not DossierEvent.objects.exists()
+
+
+def test_missing_required_document_is_refused(province):
+    body = example("1.001193")
+
+    with pytest.raises(InvalidInput) as refused:
+        services.submit_dossier(procedure_code="1.001193", channel="in_person",
+                                applicant=applicant(), form=body["form"], documents={},
+                                receiving_office=province["hai_chau"])
+
+    assert refused.value.code == "invalid_form"
+    assert not Dossier.objects.exists()
+
+
+def test_address_outside_the_province_is_refused(province):
+    with pytest.raises(InvalidInput) as refused:
+        submit(desk=province["hai_chau"],
+               who=applicant("12 Hàng Bạc, P. Hàng Bạc, Q. Hoàn Kiếm, Hà Nội"))
+
+    assert refused.value.code == "address_outside_province"
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_same_dossier(province):
+    person = applicant()
+    first = submit(channel="api", who=person, idempotency_client="partner",
+                   idempotency_key="abc-1")
+    again = submit(channel="api", who=person, idempotency_client="partner",
+                   idempotency_key="abc-1")
+
+    assert first.created and not again.created
+    assert again.dossier.pk == first.dossier.pk
+    assert Dossier.objects.count() == 1
+
+
+def test_an_idempotency_key_reused_for_another_request_is_refused(province):
+    submit(channel="api", idempotency_client="partner", idempotency_key="abc-2")
+
+    with pytest.raises(InvalidInput) as refused:
+        submit("1.004873", channel="api", idempotency_client="partner", idempotency_key="abc-2")
+
+    assert refused.value.code == "idempotency_key_reused"
+
+
+def test_online_dossier_waits_for_reception_and_a_second_receiver_gets_a_conflict(province):
+    dossier = submit(channel="online").dossier
+    assert dossier.status == Status.NEW and dossier.due_at is None
+
+    received = services.receive_dossier(officer=province["hai_chau_desk"], dossier=dossier,
+                                        lock_version=dossier.lock_version)
+    with pytest.raises(services.Conflict) as conflict:
+        services.receive_dossier(officer=province["hai_chau_desk"], dossier=dossier,
+                                 lock_version=dossier.lock_version)
+
+    assert received.status == Status.RECEIVED and received.due_at is not None
+    assert conflict.value.status == 409
+
+
+def test_each_move_appends_an_event_and_an_outbox_message(province):
+    dossier = submit(desk=province["hoi_an"]).dossier
+
+    actions = list(dossier.events.values_list("action", "from_status", "to_status"))
+    messages = list(OutboxMessage.objects.filter(subject=dossier.code)
+                    .values_list("type", flat=True))
+
+    assert actions == [("submit", "", "new"), ("receive", "new", "received")]
+    assert messages == ["vn.haicap.dossier.submit", "vn.haicap.dossier.receive"]
+    assert OutboxMessage.objects.filter(data__national_status=2).count() == 1
+
+
+def test_dossier_codes_number_each_office_year_in_order(province):
+    codes = [submit(desk=province["hai_chau"]).dossier.code for _ in range(3)]
+
+    assert [code.rsplit("-", 1)[1] for code in codes] == ["000001", "000002", "000003"]
+
+
+def test_province_level_procedure_without_its_department_goes_to_the_one_stop_centre(province):
+    dossier = submit("1.014137", desk=province["hai_chau"]).dossier
+
+    assert dossier.competent_office.kind == OfficeKind.ONE_STOP_CENTRE
