@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from haicap.slips.contexts import ControlSheet, Timeliness
+from haicap.slips.contexts import ControlSheet, DossierRegister, Timeliness
 from haicap.slips.qr import qr_data_uri
 from haicap.slips.render import render_document, render_html, render_pdf, url_fetcher
 from haicap.slips.tests import samples
@@ -165,3 +165,14 @@ def test_printed_qr_code_decodes_to_the_tracking_url(pdf, form, tmp_path):
     done = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "slip.png")],
                           capture_output=True, check=True)
     assert done.stdout.decode().strip() == samples.ALL[form]().tracking_url
+
+
+def test_long_register_runs_over_several_numbered_pages_repeating_its_header():
+    register = samples.register()
+    rows = register.rows * 20
+    document = render_document(DossierRegister(**{**register.__dict__, "rows": rows}))
+    assert len(document.pages) > 1
+    text = pdf_text(document.write_pdf())
+    pages = text.split("\f")
+    assert all("Mã hồ sơ" in page for page in pages if page.strip())
+    assert f"Trang 2/{len(document.pages)}" in text
