@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "haicap.worktime",
     "haicap.catalog",
     "haicap.dossiers",
+    "haicap.slips",
     "haicap.portal",
 ]
 
@@ -154,7 +155,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HAICAP_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint reports each layout step at INFO; slips are rendered often.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # The province this deployment serves (DESIGN.md: each province runs its own deployment).
