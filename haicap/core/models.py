@@ -163,3 +163,52 @@ class UsedIdentityCode(models.Model):
 
     def __str__(self) -> str:
         return self.digest[:12]
+
+
+class ApiScope(models.TextChoices):
+    SUBMIT = "submit", _("Submit dossiers")
+    READ_OWN = "read_own", _("Read the dossiers it submitted")
+
+
+class ApiPartner(models.Model):
+    """A partner system that calls the API with a token (a hospital, a bank, a ministry's
+    system), not a person: it holds no role and sees only what it submitted."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="api_partners", verbose_name=_("office"))
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("API partner")
+        verbose_name_plural = _("API partners")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def allows(self, scope: str) -> bool:
+        return self.is_active and scope in self.scopes
+
+
+class ApiToken(models.Model):
+    """A partner's bearer token. Only its SHA-256 is kept: the token is shown once."""
+
+    partner = models.ForeignKey(ApiPartner, on_delete=models.CASCADE, related_name="tokens",
+                                verbose_name=_("partner"))
+    # The first characters, to find the row and to tell tokens apart in the admin.
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.prefix}…"
