@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from haicap.catalog.api import router as catalog_router
 from haicap.core.api import router as core_router
 from haicap.core.errors import install_error_handlers
+from haicap.dossiers.api import router as dossiers_router
 from haicap.units.api import router as units_router
 from haicap.worktime.api import router as worktime_router
 
@@ -23,3 +24,4 @@ api.add_router("/", core_router)
 api.add_router("/", units_router)
 api.add_router("/", worktime_router)
 api.add_router("/", catalog_router)
+api.add_router("/", dossiers_router)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("haicap.units.urls")),
     path("", include("haicap.catalog.urls")),
     path("", include("haicap.portal.urls")),
+    path("", include("haicap.dossiers.urls")),
 ]

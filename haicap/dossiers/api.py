@@ -1,0 +1,257 @@
+"""Dossiers over the API: submit (idempotent), list, read, receive, and public tracking.
+
+Partner systems sign in with `Authorization: Bearer <token>`; people with their portal session.
+Every write goes through the dossier services; this module only translates HTTP.
+"""
+
+import base64
+import binascii
+import hashlib
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router
+from ninja import Status as HttpStatus
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from haicap.catalog.eforms import FILE_SIGNATURES, MAX_FILE_BYTES
+from haicap.core.errors import ErrorOut, InvalidInput, PermissionDenied
+from haicap.core.models import ApiScope
+from haicap.core.roles import Role
+from haicap.core.tokens import BearerToken, Caller
+from haicap.dossiers import selectors, services
+from haicap.dossiers.models import Channel, Dossier
+from haicap.dossiers.schemas import (
+    DocumentIn,
+    DossierDetailOut,
+    DossierFilters,
+    DossierIn,
+    DossierOut,
+    ReceiveIn,
+    TrackingOut,
+)
+
+router = Router(tags=["dossiers"])
+api_auth = BearerToken()
+
+IDEMPOTENCY_KEY_MAX = 128
+DESK_CHANNELS = {Channel.IN_PERSON, Channel.POST, Channel.KIOSK}
+
+
+@router.post("/dossiers", auth=api_auth,
+             response={200: DossierOut, 201: DossierOut, 401: ErrorOut, 403: ErrorOut,
+                       404: ErrorOut, 422: ErrorOut},
+             summary="Submit a dossier (201; a retry with the same Idempotency-Key: 200, the "
+                     "same dossier)")
+def submit(request, payload: DossierIn,
+           idempotency_key: str = Header("", alias="Idempotency-Key",
+                                         description="At most 128 characters; a retry with "
+                                         "the same key and body returns the first dossier")):
+    """Accepts the body of `GET /api/v1/procedures/{code}/example` plus `channel` and
+    `applicant`. Nothing is stored unless the whole submission is valid (422 with field errors).
+
+    Inlined files (`content_base64`) are decoded, checked (≤ 10 MB, real type by their first
+    bytes) and recorded with size and SHA-256; storing the bytes themselves comes with the
+    uploads endpoint — for now only their descriptor is kept.
+    """
+    caller: Caller = request.auth
+    receiving_office = _check_channel(caller, payload.channel)
+    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        raise InvalidInput(_("The Idempotency-Key header is longer than 128 characters."),
+                           code="invalid_idempotency_key")
+    procedure_code = payload.procedure or payload.procedure_code
+    if not procedure_code:
+        raise InvalidInput(_("Name the procedure by its code."), code="procedure_required",
+                           details={"procedure": [{"code": "required",
+                                                   "message": _("This field is required.")}]})
+    applicant = payload.applicant
+    submission = services.submit_dossier(
+        procedure_code=procedure_code, channel=payload.channel,
+        applicant=services.Applicant(id_number=applicant.id_number.strip(),
+                                     full_name=applicant.full_name, address=applicant.address,
+                                     phone=applicant.phone, email=applicant.email),
+        form=payload.form, documents=_descriptors(payload.documents),
+        receiving_office=receiving_office, submitted_by=caller.user,
+        idempotency_key=idempotency_key, idempotency_client=caller.client)
+    return HttpStatus(201 if submission.created else 200, _summary(request, submission.dossier))
+
+
+@router.get("/dossiers", auth=api_auth, response={200: list[DossierOut], 401: ErrorOut,
+                                                  403: ErrorOut},
+            summary="Dossiers I may see (a partner: those it submitted), newest first")
+@paginate(LimitOffsetPagination)
+def list_dossiers(request, filters: Query[DossierFilters]):
+    caller = _reader(request)
+    dossiers = selectors.dossier_list(caller, status=filters.status,
+                                      procedure=filters.procedure)
+    return _Summaries(request, dossiers)
+
+
+@router.get("/dossiers/{code}", auth=api_auth,
+            response={200: DossierDetailOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+            summary="One dossier with its documents and history")
+def get_dossier(request, code: str):
+    dossier = selectors.dossier_for(_reader(request), code)
+    return _detail(request, dossier)
+
+
+@router.post("/dossiers/{code}/receive", auth=api_auth,
+             response={200: DossierOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       409: ErrorOut},
+             summary="A desk officer receives an online dossier: the appointment is set")
+def receive(request, code: str, payload: ReceiveIn):
+    caller: Caller = request.auth
+    if caller.user is None:
+        raise PermissionDenied(_("Only a one-stop desk officer receives dossiers."))
+    dossier = selectors.dossier_for(caller, code)
+    dossier = services.receive_dossier(officer=caller.user, dossier=dossier,
+                                       lock_version=payload.lock_version)
+    return _summary(request, dossier)
+
+
+@router.get("/tracking/{code}", response={200: TrackingOut, 404: ErrorOut},
+            summary="Public tracking by dossier code and the applicant's CCCD (no sign-in)")
+def track(request, code: str, id_number: str = Query(..., max_length=20)):
+    dossier = selectors.tracked_dossier(code, id_number)
+    national = dossier.national_status
+    return {
+        "code": dossier.code, "procedure": dossier.procedure.code,
+        "procedure_name": dossier.procedure.name, "status": dossier.status,
+        "status_label": str(dossier.get_status_display()),
+        "national_status": int(national), "national_status_label": str(national.label),
+        "received_at": dossier.received_at, "due_at": dossier.due_at,
+        "finished_at": dossier.finished_at, "returned_at": dossier.returned_at,
+        "receiving_unit": dossier.receiving_office.name,
+        "competent_unit": dossier.competent_office.name,
+    }
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+def _check_channel(caller: Caller, channel: str):
+    """The channel the caller may use, and the receiving desk it implies (or None)."""
+    if caller.partner is not None:
+        if not caller.allows(ApiScope.SUBMIT):
+            raise PermissionDenied(_("This token may not submit dossiers."))
+        if channel != Channel.API:
+            raise InvalidInput(_("A partner system submits with channel “api”."),
+                               code="channel_not_allowed")
+        return None
+    user = caller.user
+    if user.role == Role.CITIZEN:
+        if channel != Channel.ONLINE:
+            raise InvalidInput(_("A citizen submits with channel “online”."),
+                               code="channel_not_allowed")
+        return None
+    if user.role == Role.DESK_OFFICER and user.office is not None:
+        if channel not in DESK_CHANNELS:
+            raise InvalidInput(_("A desk officer submits with channel “in_person”, “post” "
+                                 "or “kiosk”."), code="channel_not_allowed")
+        return user.office
+    raise PermissionDenied(_("Only citizens, desk officers and partner systems submit "
+                             "dossiers."))
+
+
+def _reader(request) -> Caller:
+    caller: Caller = request.auth
+    if not caller.allows(ApiScope.READ_OWN):
+        raise PermissionDenied(_("This token may not read dossiers."))
+    return caller
+
+
+def _descriptors(documents: dict[str, DocumentIn]) -> dict[str, dict]:
+    """Descriptors for submit_dossier; an inlined file becomes one with size and SHA-256."""
+    descriptors, errors = {}, {}
+    for name, document in documents.items():
+        descriptor = document.dict(exclude_none=True, exclude={"content_base64"})
+        if document.content_base64 is not None:
+            try:
+                descriptor.update(_inlined(document))
+            except _BadFile as bad:
+                errors[name] = [{"code": bad.code, "message": bad.message}]
+                continue
+        descriptors[name] = descriptor
+    if errors:
+        raise InvalidInput(_("The form has errors; see details for each field."),
+                           code="invalid_form", details=errors)
+    return descriptors
+
+
+class _BadFile(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _inlined(document: DocumentIn) -> dict:
+    encoded = document.content_base64
+    if len(encoded) > (MAX_FILE_BYTES + 2) // 3 * 4 + 4:  # refuse before decoding
+        raise _BadFile("file_too_large", _("The file is larger than 10 MB."))
+    try:
+        content = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise _BadFile("invalid_base64", _("The file is not valid base64.")) from None
+    if len(content) > MAX_FILE_BYTES:
+        raise _BadFile("file_too_large", _("The file is larger than 10 MB."))
+    content_type = document.content_type.split(";")[0].strip().lower()
+    signatures = FILE_SIGNATURES.get(content_type)
+    if signatures is None or not content.startswith(signatures):
+        raise _BadFile("invalid_file_type", _("The file's content is not a PDF, JPEG or PNG "
+                                              "as its content_type says."))
+    return {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+
+
+def _tracking_url(request, dossier: Dossier) -> str:
+    return request.build_absolute_uri(f"{reverse('dossiers:tracking')}?code={dossier.code}")
+
+
+def _summary(request, dossier: Dossier) -> dict:
+    return {
+        "code": dossier.code, "status": dossier.status,
+        "status_label": str(dossier.get_status_display()),
+        "national_status": int(dossier.national_status),
+        "procedure": dossier.procedure.code, "procedure_name": dossier.procedure.name,
+        "channel": dossier.channel,
+        "receiving_unit": {"code": dossier.receiving_office.code,
+                           "name": dossier.receiving_office.name},
+        "competent_unit": {"code": dossier.competent_office.code,
+                           "name": dossier.competent_office.name},
+        "submitted_at": dossier.submitted_at, "received_at": dossier.received_at,
+        "due_at": dossier.due_at, "finished_at": dossier.finished_at,
+        "returned_at": dossier.returned_at, "lock_version": dossier.lock_version,
+        "tracking_url": _tracking_url(request, dossier),
+    }
+
+
+def _detail(request, dossier: Dossier) -> dict:
+    return {
+        **_summary(request, dossier),
+        "applicant": {"id_number": dossier.applicant_id_number,
+                      "full_name": dossier.applicant_name,
+                      "address": dossier.applicant_address, "phone": dossier.applicant_phone,
+                      "email": dossier.applicant_email},
+        "form": dossier.form_data,
+        "documents": [{"field_name": doc.field_name, "filename": doc.filename,
+                       "content_type": doc.content_type, "size": doc.size, "pages": doc.pages,
+                       "sha256": doc.sha256} for doc in dossier.documents.all()],
+        "events": [{"at": event.at, "action": event.action, "actor": event.actor,
+                    "from_status": event.from_status, "to_status": event.to_status,
+                    "note": event.note} for event in dossier.events.all()],
+    }
+
+
+class _Summaries:
+    """A queryset that the paginator slices and counts, turned into summaries per page."""
+
+    def __init__(self, request, queryset):
+        self.request, self.queryset = request, queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return [_summary(self.request, dossier) for dossier in self.queryset[index]]
+

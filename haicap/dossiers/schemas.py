@@ -1,0 +1,131 @@
+"""The dossier API's bodies, typed: what a partner sends and what it gets back."""
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from haicap.dossiers.models import Channel, Status
+
+
+class ApplicantIn(Schema):
+    id_number: str = Field(..., description="CCCD (12 digits) of a person, or the tax code of "
+                           "an organization", examples=["048192000123"])
+    full_name: str = Field(..., max_length=150)
+    address: str = Field(..., max_length=500, description="House number, street, commune and "
+                         "province; old (pre-2025) addresses are understood")
+    phone: str = Field("", description="10 digits; +84 accepted")
+    email: str = Field("", max_length=254)
+
+
+class DocumentIn(Schema):
+    filename: str = Field(..., max_length=255)
+    content_type: str = Field(..., description="application/pdf, image/jpeg or image/png")
+    pages: int | None = Field(None, ge=1)
+    size: int | None = Field(None, ge=0, description="Bytes")
+    content_base64: str | None = Field(
+        None, description="The file itself, base64, for small files (at most 10 MB decoded, "
+        "within the request size limit); its type is checked by its first bytes and its "
+        "SHA-256 recorded")
+
+
+class DossierIn(Schema):
+    """The body `GET /api/v1/procedures/{code}/example` returns, plus `channel` and
+    `applicant`."""
+
+    procedure: str | None = Field(None, description="The procedure's national code",
+                                  examples=["1.001193"])
+    procedure_code: str | None = Field(None, description="Same as `procedure`")
+    channel: Channel = Field(..., description="api for partner systems, online for citizens; "
+                             "in_person, post, kiosk for desk officers")
+    applicant: ApplicantIn
+    form: dict[str, Any] = Field(..., description="The e-form's data fields")
+    documents: dict[str, DocumentIn] = Field(
+        {}, description="Each file field of the e-form by its name: a descriptor "
+        "{filename, content_type, pages or size} or an inlined file {filename, content_type, "
+        "content_base64}")
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+
+
+class DossierOut(Schema):
+    code: str = Field(..., examples=["UB-20194-2026-000001"])
+    status: Status
+    status_label: str
+    national_status: int = Field(..., description="The national portal's status code, 1–10")
+    procedure: str = Field(..., description="The procedure's national code")
+    procedure_name: str
+    channel: Channel
+    receiving_unit: UnitOut
+    competent_unit: UnitOut
+    submitted_at: datetime
+    received_at: datetime | None
+    due_at: datetime | None = Field(..., description="The appointment (set on reception)")
+    finished_at: datetime | None
+    returned_at: datetime | None
+    lock_version: int = Field(..., description="Send it back with an action; a newer one "
+                              "means someone acted meanwhile (409 dossier_changed)")
+    tracking_url: str = Field(..., description="Public tracking page (code + CCCD)")
+
+
+class ApplicantOut(Schema):
+    id_number: str
+    full_name: str
+    address: str
+    phone: str
+    email: str
+
+
+class DocumentOut(Schema):
+    field_name: str
+    filename: str
+    content_type: str
+    size: int | None
+    pages: int | None
+    sha256: str
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    actor: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class DossierDetailOut(DossierOut):
+    applicant: ApplicantOut
+    form: dict[str, Any]
+    documents: list[DocumentOut]
+    events: list[EventOut] = Field(..., description="The history, oldest first")
+
+
+class DossierFilters(Schema):
+    status: Status | None = None
+    procedure: str | None = Field(None, max_length=20, description="A procedure's code")
+
+
+class ReceiveIn(Schema):
+    lock_version: int = Field(..., ge=0)
+
+
+class TrackingOut(Schema):
+    """What anyone holding the code and the applicant's CCCD may read: no personal data."""
+
+    code: str
+    procedure: str
+    procedure_name: str
+    status: Status
+    status_label: str
+    national_status: int
+    national_status_label: str
+    received_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None
+    returned_at: datetime | None
+    receiving_unit: str
+    competent_unit: str

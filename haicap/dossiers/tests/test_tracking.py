@@ -1,0 +1,79 @@
+"""Public tracking (issue 5 point 7): code + CCCD, no other personal data, no enumeration."""
+
+import pytest
+
+from haicap.catalog.selectors import procedure_by_code
+from haicap.catalog.services import load_catalog
+from haicap.core.roles import OfficeKind
+from haicap.core.tests import factories
+from haicap.dossiers import services
+from haicap.units.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
+PHONE = "0905123456"
+
+
+@pytest.fixture
+def dossier():
+    load_catalog()
+    office = factories.commune_office(Commune.objects.get(province_id="48",
+                                                          name="Phường Hải Châu"))
+    factories.province_office("48", OfficeKind.ONE_STOP_CENTRE)
+    body = procedure_by_code("1.001193").current_version.spec.example.body("1.001193")
+    applicant = services.Applicant(id_number=factories.national_id("female", 1992),
+                                   full_name="Nguyễn Thị Mai", address=ADDRESS, phone=PHONE,
+                                   email="mai@example.vn")
+    return services.submit_dossier(procedure_code="1.001193", channel="in_person",
+                                   applicant=applicant, form=body["form"],
+                                   documents=body["documents"],
+                                   receiving_office=office).dossier
+
+
+def test_tracking_with_code_and_cccd_shows_the_progress(client, dossier):
+    found = client.get(f"/api/v1/tracking/{dossier.code}",
+                       {"id_number": dossier.applicant_id_number})
+
+    assert found.status_code == 200
+    body = found.json()
+    assert body["code"] == dossier.code and body["national_status"] == 2
+    assert body["procedure_name"] == dossier.procedure.name
+    assert body["due_at"] and body["received_at"]
+    assert body["competent_unit"] == dossier.competent_office.name
+
+
+def test_tracking_shows_no_phone_address_name_or_email(client, dossier):
+    text = client.get(f"/api/v1/tracking/{dossier.code}",
+                      {"id_number": dossier.applicant_id_number}).content.decode()
+
+    for personal in (PHONE, "Trần Phú", "Nguyễn Thị Mai", "mai@example.vn"):
+        assert personal not in text
+
+
+def test_tracking_with_the_wrong_id_number_is_the_same_404_as_an_unknown_code(client, dossier):
+    wrong = client.get(f"/api/v1/tracking/{dossier.code}", {"id_number": "048192999999"})
+    unknown = client.get("/api/v1/tracking/UB-0-2026-999999",
+                         {"id_number": dossier.applicant_id_number})
+
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.json() == unknown.json()
+
+
+def test_tracking_page_shows_the_dossier_for_the_right_cccd_only(client, dossier):
+    page = client.get("/tra-cuu/", {"code": dossier.code,
+                                    "id_number": dossier.applicant_id_number})
+    wrong = client.get("/tra-cuu/", {"code": dossier.code, "id_number": "048192999999"})
+
+    assert page.status_code == 200
+    assert dossier.procedure.name in page.content.decode()
+    assert PHONE not in page.content.decode() and "Trần Phú" not in page.content.decode()
+    assert wrong.status_code == 404
+    assert dossier.procedure.name not in wrong.content.decode()
+
+
+def test_tracking_page_opens_with_the_code_from_the_link(client, dossier):
+    page = client.get("/tra-cuu/", {"code": dossier.code})
+
+    assert page.status_code == 200
+    assert f'value="{dossier.code}"' in page.content.decode()
