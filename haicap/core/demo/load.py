@@ -379,3 +379,22 @@ def load_demo(*, province_code: str | None = None, citizens: int = DEFAULT_CITIZ
             return report
     finally:
         reset_actor(token)
+
+
+DEMO_PARTNER_CODE = "demo-partner"
+DEMO_PARTNER_NAME = "Bệnh viện Phụ sản – Nhi Đà Nẵng (demo)"
+
+
+def demo_partner_token() -> str:
+    """The demo partner system (it submits birth registrations from the maternity ward and reads
+    its own dossiers) and a fresh token of it; earlier demo tokens keep working."""
+    from haicap.core.tokens import ensure_partner, issue_token
+
+    token = set_actor(DEMO_ACTOR)
+    try:
+        with transaction.atomic():
+            partner = ensure_partner(code=DEMO_PARTNER_CODE, name=DEMO_PARTNER_NAME)
+            _row, secret = issue_token(partner)
+    finally:
+        reset_actor(token)
+    return secret

@@ -80,3 +80,15 @@ def test_the_console_script_accepts_api_token_with_a_dash(monkeypatch):
     manage.main()
 
     assert seen["argv"][1] == "api_token"
+
+
+def test_demo_creates_the_demo_partner_with_a_working_token():
+    from haicap.core.demo.load import DEMO_PARTNER_CODE, demo_partner_token
+    from haicap.core.models import ApiScope
+
+    first, second = demo_partner_token(), demo_partner_token()
+
+    partner = partner_for_token(second)
+    assert partner.code == DEMO_PARTNER_CODE
+    assert set(partner.scopes) == {ApiScope.SUBMIT, ApiScope.READ_OWN}
+    assert partner_for_token(first) == partner

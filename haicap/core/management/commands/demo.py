@@ -5,7 +5,15 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from haicap.core.demo.load import DEFAULT_CITIZENS, DEMO_SEED, DemoReport, load_demo
+from haicap.core.demo.load import (
+    DEFAULT_CITIZENS,
+    DEMO_PARTNER_CODE,
+    DEMO_PARTNER_NAME,
+    DEMO_SEED,
+    DemoReport,
+    demo_partner_token,
+    load_demo,
+)
 from haicap.core.errors import DomainError
 from haicap.core.roles import Role
 
@@ -41,6 +49,7 @@ class Command(BaseCommand):
             ) from error
         elapsed = time.monotonic() - started
         self.print_report(report, elapsed)
+        self.print_api_token(demo_partner_token())
 
     def print_report(self, report: DemoReport, elapsed: float) -> None:
         write = self.stdout.write
@@ -77,3 +86,12 @@ class Command(BaseCommand):
             write(f"  CCCD {citizen.national_id}  {citizen.full_name}, "
                   f"{citizen.date_of_birth:%d/%m/%Y}, {citizen.address_street}, "
                   f"{citizen.residence_commune.name}")
+
+    def print_api_token(self, token: str) -> None:
+        write = self.stdout.write
+        write("")
+        write(f"API token of the demo partner system {DEMO_PARTNER_NAME} ({DEMO_PARTNER_CODE}; "
+              "scopes submit, read_own; shown once, `haicap api-token demo-partner` prints "
+              "another):")
+        write(f"  {token}")
+        write(f'  curl -H "Authorization: Bearer {token}" {PORTAL_ADDRESS}/api/v1/dossiers')
