@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haicap.core.scoping import ScopedQuerySet, UnitScope
@@ -58,10 +59,30 @@ class Channel(models.TextChoices):
     IN_PERSON = "in_person", _("In person at a desk")
     POST = "post", _("By post")
     KIOSK = "kiosk", _("Kiosk")
+    # Started by a hand-off step of another dossier (linked procedures, liên thông).
+    LINKED = "linked", _("Linked procedure")
+
+
+# Statuses in which the clock runs or is paused: the dossier is not settled yet.
+OPEN_STATUSES = (Status.NEW, Status.RECEIVED, Status.IN_PROCESS, Status.WAITING_SUPPLEMENT,
+                 Status.WAITING_PAYMENT)
 
 
 class DossierQuerySet(ScopedQuerySet):
-    pass
+    def due_soon(self, now=None) -> "DossierQuerySet":
+        """Not settled and due within one working day from now (not yet late)."""
+        from haicap.dossiers.deadlines import due_soon_limit
+
+        now = now or timezone.now()
+        return self.filter(status__in=OPEN_STATUSES, due_at__gte=now,
+                           due_at__lte=due_soon_limit(now))
+
+    def late(self, now=None) -> "DossierQuerySet":
+        """Finished after the appointment, or not finished and past it."""
+        now = now or timezone.now()
+        return self.filter(models.Q(finished_at__gt=models.F("due_at"))
+                           | models.Q(finished_at__isnull=True, status__in=OPEN_STATUSES,
+                                      due_at__lt=now))
 
 
 class Dossier(models.Model):
@@ -102,6 +123,9 @@ class Dossier(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     counting_start = models.DateTimeField(_("counting starts"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointment"), null=True, blank=True, db_index=True)
+    # The appointment of slip 01 (moved only by supplement pauses, never by an apology
+    # extension), so the IOC can count lateness against either.
+    original_due_at = models.DateTimeField(_("original appointment"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
 
@@ -111,6 +135,11 @@ class Dossier(models.Model):
     request_digest = models.CharField(max_length=64, blank=True)
     # Optimistic locking: each change bumps it; a change based on an older one is refused.
     lock_version = models.PositiveIntegerField(default=0)
+    # The dossier whose hand-off step started this one (linked procedures); the other way
+    # round: `linked_dossiers`.
+    linked_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="linked_dossiers",
+                                    verbose_name=_("started by dossier"))
 
     objects = DossierQuerySet.as_manager()
     unit_scope = UnitScope(
@@ -141,6 +170,32 @@ class Dossier(models.Model):
     @property
     def national_status(self) -> NationalStatus:
         return NATIONAL_STATUS[Status(self.status)]
+
+    @property
+    def is_late(self) -> bool:
+        """Late = finished after the appointment (an unfinished dossier past it is late too)."""
+        return _after(self.finished_at, self.due_at, self.status)
+
+    @property
+    def is_late_against_original(self) -> bool:
+        """Late against the appointment of slip 01, apology extensions not counted."""
+        return _after(self.finished_at, self.original_due_at or self.due_at, self.status)
+
+    @property
+    def is_due_soon(self) -> bool:
+        from haicap.dossiers.deadlines import due_soon_limit
+
+        now = timezone.now()
+        return (self.status in OPEN_STATUSES and self.due_at is not None
+                and now <= self.due_at <= due_soon_limit(now))
+
+
+def _after(finished_at, due_at, status) -> bool:
+    if due_at is None:
+        return False
+    if finished_at is not None:
+        return finished_at > due_at
+    return status in OPEN_STATUSES and timezone.now() > due_at
 
 
 class DossierDocument(models.Model):
@@ -223,3 +278,135 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.subject}"
+
+
+# -- the workflow engine (docs/adr/0006-dossiers.md) ----------------------------------------------
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLAIMED = "claimed", _("Claimed")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.CLAIMED)
+
+
+class TaskQuerySet(ScopedQuerySet):
+    def active(self) -> "TaskQuerySet":
+        return self.filter(status__in=ACTIVE_TASK_STATUSES)
+
+    def queue_of_unit(self, officer) -> "TaskQuerySet":
+        """The open tasks of the officer's unit and role (claimed ones included)."""
+        return self.visible_to(officer).active().filter(office=officer.office_id,
+                                                        role=officer.role)
+
+    def queue_of(self, officer) -> "TaskQuerySet":
+        return self.queue_of_unit(officer).filter(
+            models.Q(assignee=officer) | models.Q(assignee__isnull=True))
+
+
+class Task(models.Model):
+    """One step of a dossier's workflow in a unit's queue (role + office), with its own due time."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tasks")
+    step_key = models.CharField(_("step"), max_length=64)
+    step_name = models.CharField(_("step name"), max_length=500, blank=True)
+    role = models.CharField(_("role"), max_length=24)
+    office = models.ForeignKey("core.Office", on_delete=models.PROTECT, related_name="tasks",
+                               verbose_name=_("unit"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="tasks", verbose_name=_("assignee"))
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices,
+                              default=TaskStatus.OPEN)
+    created_at = models.DateTimeField(_("created at"))
+    due_at = models.DateTimeField(_("due at"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+    unit_scope = UnitScope(commune_field="office__commune", province_field="office__province")
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["office", "role", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.step_key}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_TASK_STATUSES
+
+
+class SupplementRequest(models.Model):
+    """A supplement request (form 02). The law allows one per dossier: the database says so too.
+    While it is open the clock is paused; the pause moves the appointment when it ends."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE,
+                                   related_name="supplement_request")
+    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    reason = models.TextField(_("what is missing"))
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    # The status to go back to when the supplement arrives.
+    resume_status = models.CharField(max_length=24, choices=Status.choices)
+    received_at = models.DateTimeField(_("supplement received at"), null=True, blank=True)
+    paused_working_hours = models.DecimalField(_("paused working hours"), max_digits=9,
+                                               decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.requested_at:%Y-%m-%d}"
+
+
+class Extension(models.Model):
+    """An apology and new appointment (form 04) for a dossier that will miss its date."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="extensions")
+    previous_due_at = models.DateTimeField(_("previous appointment"))
+    new_due_at = models.DateTimeField(_("new appointment"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    office = models.ForeignKey("core.Office", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("apology and extension")
+        verbose_name_plural = _("apologies and extensions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.new_due_at:%Y-%m-%d}"
+
+
+class TimerKind(models.TextChoices):
+    WARN_ASSIGNEE = "warn_assignee", _("Warn the assignee")
+    WARN_LEADER = "warn_leader", _("Warn the unit's leader")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Timer(models.Model):
+    """Something to do at a time: `haicap dossiers tick` fires the due ones (no broker)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="timers")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="timers")
+    kind = models.CharField(max_length=16, choices=TimerKind.choices)
+    due_at = models.DateTimeField()
+    fired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["fired_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_at:%Y-%m-%d %H:%M}"

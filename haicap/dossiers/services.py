@@ -19,6 +19,7 @@ from haicap.core.errors import DomainError, InvalidInput, PermissionDenied
 from haicap.core.models import Office, User
 from haicap.core.roles import Role
 from haicap.core.validation import normalize_phone, validate_national_id
+from haicap.dossiers import engine
 from haicap.dossiers.models import (
     NATIONAL_STATUS,
     Channel,
@@ -89,7 +90,7 @@ def submit_dossier(*, procedure_code: str, channel: str, applicant: Applicant, f
                               competent, receiving_office or competent, submitted_by,
                               idempotency_client, idempotency_key, digest)
             _add_documents(dossier, documents)
-            _record(dossier, "submit", "", note=channel)
+            record_event(dossier, "submit", "", note=channel)
             if channel in RECEIVED_ON_SUBMISSION:
                 _receive(dossier, receiving_office)
             audit.record("dossier.submit", dossier, summary=dossier.code)
@@ -200,11 +201,15 @@ def _receive(dossier: Dossier, office: Office) -> None:
     previous = dossier.status
     Dossier.objects.filter(pk=dossier.pk).update(
         status=Status.RECEIVED, received_at=now, counting_start=due.counting_start,
-        due_at=due.due_at, receiving_office=office, lock_version=F("lock_version") + 1)
+        due_at=due.due_at, original_due_at=due.due_at, receiving_office=office,
+        lock_version=F("lock_version") + 1)
     dossier.refresh_from_db()
-    _record(dossier, "receive", previous, office=office,
-            data={"due_at": due.due_at.isoformat(), "counting_start":
-                  due.counting_start.isoformat()})
+    # The receive step is done: the next step's task opens in its unit's queue.
+    task = engine.open_first_task(dossier)
+    record_event(dossier, "receive", previous, office=office,
+                 data={"due_at": due.due_at.isoformat(), "counting_start":
+                       due.counting_start.isoformat(), **engine.control_sheet(
+                           step="receive", from_office=office, task=task)})
 
 
 def _lock(dossier: Dossier, lock_version: int, *, expected_status: str) -> Dossier:
@@ -218,8 +223,10 @@ def _lock(dossier: Dossier, lock_version: int, *, expected_status: str) -> Dossi
     return current
 
 
-def _record(dossier: Dossier, action: str, from_status: str, *, office: Office | None = None,
-            note: str = "", data: dict | None = None) -> None:
+def record_event(dossier: Dossier, action: str, from_status: str, *,
+                 office: Office | None = None, note: str = "", data: dict | None = None) -> None:
+    """One row of the event log (which is also the process control sheet, form 06, when `data`
+    holds the hand-over) and one outbox message, in the caller's transaction."""
     actor = current_actor()
     now = timezone.now()
     DossierEvent.objects.create(

@@ -1,0 +1,384 @@
+"""Rules of the workflow engine: tasks from the versioned workflow, actions (issue 5 point 2)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from haicap.catalog.selectors import procedure_by_code
+from haicap.catalog.services import load_catalog
+from haicap.core.errors import InvalidInput, PermissionDenied
+from haicap.core.models import AuditEntry
+from haicap.core.roles import OfficeKind, Role
+from haicap.core.tests import factories
+from haicap.dossiers import engine, services
+from haicap.dossiers.models import (
+    Channel,
+    DossierEvent,
+    OutboxMessage,
+    Status,
+    Task,
+    TaskStatus,
+    Timer,
+    TimerKind,
+)
+from haicap.units.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
+MARITAL_STATUS = "1.004873"  # 3 working days: receive → appraise → approve → return
+BIRTH = "1.001193"  # same day, hands off to permanent residence 1.004222
+
+
+@pytest.fixture
+def province():
+    load_catalog()
+    hai_chau = Commune.objects.get(province_id="48", name="Phường Hải Châu")
+    hoi_an = Commune.objects.get(province_id="48", name="Phường Hội An")
+    son_tra = Commune.objects.get(province_id="48", name="Phường Sơn Trà")
+    offices = {commune: factories.commune_office(commune) for commune in (hai_chau, hoi_an,
+                                                                          son_tra)}
+    factories.province_office("48", OfficeKind.ONE_STOP_CENTRE)
+    hai_chau_office, hoi_an_office = offices[hai_chau], offices[hoi_an]
+    return {
+        "hai_chau": hai_chau_office, "hoi_an": hoi_an_office, "son_tra": offices[son_tra],
+        "desk": factories.officer(hai_chau_office, Role.DESK_OFFICER),
+        "hoi_an_desk": factories.officer(hoi_an_office, Role.DESK_OFFICER),
+        "specialist": factories.officer(hai_chau_office, Role.SPECIALIST),
+        "other_specialist": factories.officer(hai_chau_office, Role.SPECIALIST),
+        "leader": factories.officer(hai_chau_office, Role.LEADER),
+        "hoi_an_leader": factories.officer(hoi_an_office, Role.LEADER),
+        "son_tra_specialist": factories.officer(offices[son_tra], Role.SPECIALIST),
+    }
+
+
+def at(monkeypatch, *moment) -> datetime:
+    now = datetime(*moment, tzinfo=HANOI_TIME)
+    monkeypatch.setattr(services.timezone, "now", lambda: now)
+    return now
+
+
+def local(*moment) -> datetime:
+    return datetime(*moment, tzinfo=HANOI_TIME)
+
+
+def submit(code=MARITAL_STATUS, desk=None, channel="in_person"):
+    body = procedure_by_code(code).current_version.spec.example.body(code)
+    applicant = services.Applicant(id_number=factories.national_id("female", 1992),
+                                   full_name="Nguyễn Thị Mai", address=HAI_CHAU_ADDRESS,
+                                   phone="0905123456")
+    return services.submit_dossier(procedure_code=code, channel=channel, applicant=applicant,
+                                   form=body["form"], documents=body["documents"],
+                                   receiving_office=desk).dossier
+
+
+def task_of(dossier) -> Task:
+    return Task.objects.active().get(dossier=dossier)
+
+
+def fresh(dossier):
+    dossier.refresh_from_db()
+    return dossier
+
+
+def act(verb, officer, dossier, **extra):
+    """Call an engine verb on the dossier's open task with its current lock version."""
+    dossier = fresh(dossier)
+    return verb(officer=officer, task=task_of(dossier), lock_version=dossier.lock_version,
+                **extra)
+
+
+# -- tasks -----------------------------------------------------------------------------------------
+
+def test_reception_opens_the_next_steps_task_in_the_competent_communes_queue(province,
+                                                                             monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)  # a Monday
+
+    dossier = submit(desk=province["hoi_an"])  # filed anywhere: Hội An desk, Hải Châu address
+
+    task = task_of(dossier)
+    assert (task.step_key, task.role, task.office) == ("appraise", Role.SPECIALIST,
+                                                       province["hai_chau"])
+    assert task.status == TaskStatus.OPEN and task.assignee is None
+    # 60 % of 3 working days = 13.5 office hours from Monday 09:00 → Tuesday 17:00
+    assert task.due_at == local(2025, 3, 11, 17, 0)
+    assert list(Task.objects.queue_of(province["specialist"])) == [task]
+    assert not Task.objects.queue_of(province["son_tra_specialist"]).exists()
+
+
+def test_online_dossier_gets_its_first_task_when_a_desk_receives_it(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(channel="online")
+    assert not Task.objects.filter(dossier=dossier).exists()
+
+    services.receive_dossier(officer=province["desk"], dossier=dossier,
+                             lock_version=fresh(dossier).lock_version)
+
+    assert task_of(dossier).step_key == "appraise"
+
+
+def test_same_day_procedure_step_gets_its_share_of_the_office_day(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 8, 0)
+
+    dossier = submit(BIRTH, desk=province["hai_chau"])
+
+    # 36 % of a 7.5-hour office day = 2.7 hours from 08:00
+    assert task_of(dossier).due_at == local(2025, 3, 10, 10, 42)
+
+
+def test_a_dossier_received_after_15h_starts_its_first_step_the_next_working_day(province,
+                                                                                 monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 15, 30)
+
+    dossier = submit(desk=province["hai_chau"])
+
+    # counting starts Tuesday 07:30; 13.5 office hours later is Wednesday 15:30
+    assert task_of(dossier).due_at == local(2025, 3, 12, 15, 30)
+
+
+def test_a_dossier_runs_its_workflow_to_the_result_returned(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(desk=province["hai_chau"])
+
+    engine.claim_task(officer=province["specialist"], task=task_of(dossier),
+                      lock_version=fresh(dossier).lock_version)
+    assert fresh(dossier).status == Status.IN_PROCESS
+    approve_task = act(engine.forward, province["specialist"], dossier)
+    assert (approve_task.step_key, approve_task.role) == ("approve", Role.LEADER)
+    return_task = act(engine.approve, province["leader"], dossier)
+    assert (return_task.step_key, return_task.role) == ("return", Role.DESK_OFFICER)
+    assert fresh(dossier).status == Status.FINISHED
+    assert dossier.finished_at is not None
+    act(engine.return_result, province["desk"], dossier)
+
+    dossier = fresh(dossier)
+    assert dossier.status == Status.RETURNED and dossier.returned_at is not None
+    assert not Task.objects.active().filter(dossier=dossier).exists()
+    assert list(Task.objects.filter(dossier=dossier).order_by("id").values_list(
+        "step_key", flat=True)) == ["appraise", "approve", "return"]
+
+
+def test_return_to_previous_step_opens_a_new_task_there(province):
+    dossier = submit(desk=province["hai_chau"])
+    act(engine.forward, province["specialist"], dossier)
+
+    back = act(engine.return_to_previous, province["leader"], dossier, reason="Sai tên")
+
+    assert (back.step_key, back.role, back.office) == ("appraise", Role.SPECIALIST,
+                                                       province["hai_chau"])
+    assert fresh(dossier).events.last().action == "send_back"
+
+
+def test_an_action_the_step_does_not_allow_is_refused(province):
+    dossier = submit(desk=province["hai_chau"])
+
+    with pytest.raises(InvalidInput) as refused:
+        act(engine.approve, province["specialist"], dossier)
+
+    assert refused.value.code == "action_not_allowed"
+
+
+# -- who may act -----------------------------------------------------------------------------------
+
+def test_officer_of_another_unit_cannot_act(province):
+    dossier = submit(desk=province["hai_chau"])
+
+    with pytest.raises(PermissionDenied) as denied:
+        act(engine.claim_task, province["son_tra_specialist"], dossier)
+
+    assert denied.value.status == 403
+    assert task_of(dossier).status == TaskStatus.OPEN
+
+
+def test_officer_of_another_role_in_the_unit_cannot_act(province):
+    dossier = submit(desk=province["hai_chau"])
+
+    with pytest.raises(PermissionDenied):
+        act(engine.forward, province["desk"], dossier)
+
+
+def test_a_claimed_task_is_acted_on_only_by_its_assignee(province):
+    dossier = submit(desk=province["hai_chau"])
+    act(engine.claim_task, province["specialist"], dossier)
+
+    with pytest.raises(PermissionDenied) as denied:
+        act(engine.forward, province["other_specialist"], dossier)
+
+    assert denied.value.code == "task_claimed_by_another"
+
+
+def test_two_officers_forwarding_at_once_one_gets_a_conflict(province):
+    dossier = submit(desk=province["hai_chau"])
+    task, seen = task_of(dossier), fresh(dossier).lock_version
+
+    engine.forward(officer=province["specialist"], task=task, lock_version=seen)
+    with pytest.raises(services.Conflict) as conflict:
+        engine.forward(officer=province["other_specialist"], task=task, lock_version=seen)
+
+    assert conflict.value.status == 409 and conflict.value.code == "dossier_changed"
+    assert Task.objects.filter(dossier=dossier, step_key="approve").count() == 1
+
+
+def test_each_action_appends_one_event_and_one_control_sheet_entry(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(desk=province["hai_chau"])
+    steps = [(engine.claim_task, "specialist", "claim"),
+             (engine.forward, "specialist", "forward"),
+             (engine.approve, "leader", "approve"),
+             (engine.return_result, "desk", "return_result")]
+    for verb, who, action in steps:
+        counts = (DossierEvent.objects.count(), OutboxMessage.objects.count(),
+                  AuditEntry.objects.count())
+
+        act(verb, province[who], dossier)
+
+        assert (DossierEvent.objects.count(), OutboxMessage.objects.count(),
+                AuditEntry.objects.count()) == tuple(n + 1 for n in counts)
+        event = DossierEvent.objects.latest("id")
+        assert event.action == action and event.office == province["hai_chau"]
+        assert {"step", "from_office", "to_office", "to_step"} <= set(event.data)
+    forward_event = DossierEvent.objects.get(dossier=dossier, action="forward")
+    assert forward_event.data["step"] == "appraise"
+    assert forward_event.data["to_step"] == "approve"
+    assert forward_event.data["to_office"] == province["hai_chau"].pk
+    assert forward_event.data["on_time"] is True
+
+
+# -- supplement, refusal, apology ------------------------------------------------------------------
+
+def test_only_one_supplement_request_per_dossier(province):
+    dossier = submit(desk=province["hai_chau"])
+    act(engine.request_supplement, province["specialist"], dossier, reason="Thiếu giấy tờ")
+    engine.receive_supplement(officer=province["desk"], dossier=dossier,
+                              lock_version=fresh(dossier).lock_version)
+
+    with pytest.raises(InvalidInput) as refused:
+        act(engine.request_supplement, province["specialist"], dossier, reason="Thiếu nữa")
+
+    assert refused.value.code == "supplement_already_requested"
+    assert "một lần" in refused.value.message
+    assert fresh(dossier).status == Status.RECEIVED
+
+
+def test_supplement_time_is_not_counted(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)  # Monday; due Thursday 13 March, 17:00
+    dossier = submit(desk=province["hai_chau"])
+    assert fresh(dossier).due_at == local(2025, 3, 13, 17, 0)
+    at(monkeypatch, 2025, 3, 11, 10, 0)
+    act(engine.request_supplement, province["specialist"], dossier, reason="Thiếu giấy tờ")
+    assert fresh(dossier).status == Status.WAITING_SUPPLEMENT
+
+    at(monkeypatch, 2025, 3, 13, 10, 0)  # two working days (15 office hours) later
+    engine.receive_supplement(officer=province["desk"], dossier=dossier,
+                              lock_version=fresh(dossier).lock_version)
+
+    dossier = fresh(dossier)
+    assert dossier.status == Status.RECEIVED
+    assert dossier.due_at == local(2025, 3, 17, 17, 0)  # Monday: the weekend is not counted
+    assert dossier.original_due_at == local(2025, 3, 17, 17, 0)  # a pause is no extension
+    assert task_of(dossier).due_at == local(2025, 3, 13, 17, 0)  # was Tuesday 17:00
+
+
+def test_refusal_needs_a_reason(province):
+    dossier = submit(desk=province["hai_chau"])
+
+    with pytest.raises(InvalidInput) as refused:
+        act(engine.refuse, province["leader"], dossier, reason=" ")
+
+    assert refused.value.code == "reason_required"
+
+
+def test_refusal_in_process_stops_the_dossier(province):
+    dossier = submit(desk=province["hai_chau"])
+    act(engine.forward, province["specialist"], dossier)
+
+    act(engine.refuse, province["leader"], dossier, reason="Không đủ điều kiện")
+
+    assert fresh(dossier).status == Status.STOPPED
+    assert not Task.objects.active().filter(dossier=dossier).exists()
+
+
+def test_refusal_at_reception_means_not_received(province):
+    dossier = submit(channel="online")
+
+    engine.refuse(officer=province["desk"], dossier=dossier,
+                  lock_version=fresh(dossier).lock_version, reason="Không thuộc thẩm quyền")
+
+    assert fresh(dossier).status == Status.REFUSED
+    assert int(dossier.national_status) == 3
+
+
+def test_apology_extension_needs_a_later_date_and_is_recorded(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = fresh(submit(desk=province["hai_chau"]))
+    old = dossier.due_at
+
+    with pytest.raises(InvalidInput) as refused:
+        engine.extend_with_apology(officer=province["leader"], dossier=dossier,
+                                   lock_version=dossier.lock_version, new_due_at=old,
+                                   reason="Cần xác minh")
+    assert refused.value.code == "extension_date_not_later"
+
+    extension = engine.extend_with_apology(
+        officer=province["leader"], dossier=dossier, lock_version=dossier.lock_version,
+        new_due_at=local(2025, 3, 18, 17, 0), reason="Cần xác minh nơi cư trú trước đây")
+
+    dossier = fresh(dossier)
+    assert (extension.previous_due_at, extension.new_due_at) == (old, local(2025, 3, 18, 17, 0))
+    assert dossier.due_at == local(2025, 3, 18, 17, 0) and dossier.original_due_at == old
+    assert dossier.extensions.count() == 1
+    assert dossier.events.last().action == "extend"
+
+
+def test_only_the_competent_units_leader_or_desk_officer_may_extend(province):
+    dossier = fresh(submit(desk=province["hai_chau"]))
+    later = local(2030, 1, 1, 17, 0)
+
+    for officer in (province["specialist"], province["hoi_an_leader"]):
+        with pytest.raises(PermissionDenied):
+            engine.extend_with_apology(officer=officer, dossier=dossier,
+                                       lock_version=dossier.lock_version, new_due_at=later,
+                                       reason="Cần xác minh")
+    engine.extend_with_apology(officer=province["desk"], dossier=dossier,
+                               lock_version=dossier.lock_version, new_due_at=later,
+                               reason="Cần xác minh")
+
+
+# -- linked procedures -----------------------------------------------------------------------------
+
+def test_handoff_starts_the_linked_procedure(province):
+    dossier = submit(BIRTH, desk=province["hai_chau"])
+    act(engine.forward, province["specialist"], dossier)
+    handoff_task = act(engine.approve, province["leader"], dossier)
+    assert handoff_task.step_key == "handoff_residence"
+
+    linked = act(engine.hand_off, province["specialist"], dossier)
+
+    dossier = fresh(dossier)
+    assert linked.procedure.code == "1.004222"
+    assert linked.channel == Channel.LINKED and linked.status == Status.NEW
+    assert linked.linked_from == dossier and list(dossier.linked_dossiers.all()) == [linked]
+    assert linked.applicant_id_number == dossier.applicant_id_number
+    assert linked.competent_office == province["hai_chau"]
+    shared = set(dossier.form_data) & set(
+        linked.procedure_version.spec.form.properties)
+    assert shared and set(linked.form_data) == shared
+    assert all(linked.form_data[name] == dossier.form_data[name] for name in shared)
+    assert dossier.events.last().data["linked_dossier"] == linked.code
+    assert linked.events.get().data["linked_from"] == dossier.code
+    assert task_of(dossier).step_key == "handoff_health_insurance"
+
+
+# -- timers are created with each task -------------------------------------------------------------
+
+def test_each_task_gets_timers_at_75_and_90_percent_and_at_its_due_time(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+
+    task = task_of(submit(desk=province["hai_chau"]))  # 13.5 office hours from Monday 09:00
+
+    timers = {timer.kind: timer.due_at for timer in Timer.objects.filter(task=task)}
+    assert timers == {TimerKind.WARN_ASSIGNEE: local(2025, 3, 11, 13, 37, 30),
+                      TimerKind.WARN_LEADER: local(2025, 3, 11, 15, 39),
+                      TimerKind.OVERDUE: local(2025, 3, 11, 17, 0)}
