@@ -222,12 +222,14 @@ def _done(act: Acting, action: str, next_task: Task | None, *, note: str = "",
 
 
 def _result_ready(act: Acting, next_task: Task | None) -> dict:
-    """The dossier's fields when its result is ready (arriving at the return step, or the
-    workflow ending)."""
-    arriving = next_task is not None and next_task.step_key and (
+    """The dossier's fields after a step: the result is ready (status finished, the time on
+    time / late is measured at) once the step making it is done, at the latest when the
+    dossier reaches the return step or the workflow ends."""
+    made = Produces.RESULT in act.step.produces
+    arriving = next_task is not None and (
         act.dossier.procedure_version.spec.workflow.step(next_task.step_key).kind
         == StepKind.RETURN)
-    if (arriving or next_task is None) and act.dossier.finished_at is None:
+    if (made or arriving or next_task is None) and act.dossier.finished_at is None:
         return {"status": Status.FINISHED, "finished_at": act.now}
     return {"status": Status.IN_PROCESS} if act.dossier.finished_at is None else {}
 
@@ -390,7 +392,7 @@ def return_result(*, officer: User, task: Task, lock_version: int, note: str = "
     return act.dossier
 
 
-def hand_off(*, officer: User, task: Task, lock_version: int) -> Dossier:
+def hand_off(*, officer: User, task: Task, lock_version: int) -> Dossier | None:
     """A hand-off step starts the linked procedure (liên thông): a new dossier for the same
     applicant, with the form fields of the same name, waiting for the linked unit's desk. Each
     dossier points at the other (`linked_from` / `linked_dossiers`)."""
@@ -398,13 +400,21 @@ def hand_off(*, officer: User, task: Task, lock_version: int) -> Dossier:
                  statuses=(*WORKING, Status.FINISHED)) as act:
         if act.step.kind != StepKind.HANDOFF or not act.step.procedure:
             raise InvalidInput(_("This step hands nothing off."), code="action_not_allowed")
-        linked = _start_linked(act.dossier, act.step.procedure, act.task.office)
+        linked = None
+        if _wanted(act.step, act.dossier.form_data):
+            linked = _start_linked(act.dossier, act.step.procedure, act.task.office)
         next_task = _advance(act)
         fields = _result_ready(act, next_task) if act.dossier.status != Status.FINISHED else {}
-        _done(act, "hand_off", next_task, data={"linked_dossier": linked.code,
-                                                "linked_procedure": act.step.procedure},
-              **fields)
+        _done(act, "hand_off", next_task,
+              data={"linked_dossier": linked.code if linked else None,
+                    "linked_procedure": act.step.procedure}, **fields)
     return linked
+
+
+def _wanted(step: Step, form_data: dict) -> bool:
+    """A hand-off whose step reads a yes/no field the applicant answered "no" (e.g. "register
+    the child's permanent residence too") is passed without starting the linked procedure."""
+    return not any(form_data.get(name) is False for name in step.uses_fields)
 
 
 def _start_linked(parent: Dossier, code: str, office: Office) -> Dossier:

@@ -64,8 +64,9 @@ def local(*moment) -> datetime:
     return datetime(*moment, tzinfo=HANOI_TIME)
 
 
-def submit(code=MARITAL_STATUS, desk=None, channel="in_person"):
+def submit(code=MARITAL_STATUS, desk=None, channel="in_person", **answers):
     body = procedure_by_code(code).current_version.spec.example.body(code)
+    body["form"] = {**body["form"], **answers}
     applicant = services.Applicant(id_number=factories.national_id("female", 1992),
                                    full_name="Nguyễn Thị Mai", address=HAI_CHAU_ADDRESS,
                                    phone="0905123456")
@@ -160,6 +161,39 @@ def test_a_dossier_runs_its_workflow_to_the_result_returned(province, monkeypatc
         "step_key", flat=True)) == ["appraise", "approve", "return"]
 
 
+def test_the_leader_may_sign_instead_of_approving(province):
+    dossier = submit(desk=province["hai_chau"])
+    act(engine.forward, province["specialist"], dossier)
+
+    return_task = act(engine.sign, province["leader"], dossier)
+
+    assert return_task.step_key == "return"
+    assert fresh(dossier).events.last().action == "sign"
+
+
+def test_approving_the_step_that_makes_the_result_finishes_the_dossier(province):
+    dossier = submit(BIRTH, desk=province["hai_chau"])
+    act(engine.forward, province["specialist"], dossier)
+
+    next_task = act(engine.approve, province["leader"], dossier)
+
+    assert next_task.step_key == "handoff_residence"  # hand-offs and return still follow
+    dossier = fresh(dossier)
+    assert dossier.status == Status.FINISHED and dossier.finished_at is not None
+
+
+def test_finish_is_refused_at_a_step_that_does_not_make_the_result(province):
+    dossier = submit(desk=province["hai_chau"])
+
+    with pytest.raises(InvalidInput) as refused:
+        act(engine.finish, province["specialist"], dossier)
+
+    assert refused.value.code == "action_not_allowed"
+    act(engine.forward, province["specialist"], dossier)
+    act(engine.finish, province["leader"], dossier)
+    assert fresh(dossier).status == Status.FINISHED
+
+
 def test_return_to_previous_step_opens_a_new_task_there(province):
     dossier = submit(desk=province["hai_chau"])
     act(engine.forward, province["specialist"], dossier)
@@ -244,6 +278,28 @@ def test_each_action_appends_one_event_and_one_control_sheet_entry(province, mon
     assert forward_event.data["to_step"] == "approve"
     assert forward_event.data["to_office"] == province["hai_chau"].pk
     assert forward_event.data["on_time"] is True
+
+
+def test_only_a_desk_officer_refuses_to_receive_a_dossier(province):
+    dossier = submit(channel="online")
+
+    with pytest.raises(PermissionDenied):
+        engine.refuse(officer=province["specialist"], dossier=dossier,
+                      lock_version=fresh(dossier).lock_version, reason="Không đủ")
+
+
+def test_only_a_desk_of_the_dossier_or_the_step_holder_records_the_supplement(province):
+    dossier = submit(desk=province["hai_chau"])
+    act(engine.request_supplement, province["specialist"], dossier, reason="Thiếu giấy tờ")
+    son_tra_desk = factories.officer(province["son_tra"], Role.DESK_OFFICER)
+
+    for officer in (son_tra_desk, province["leader"]):
+        with pytest.raises(PermissionDenied):
+            engine.receive_supplement(officer=officer, dossier=dossier,
+                                      lock_version=fresh(dossier).lock_version)
+    engine.receive_supplement(officer=province["specialist"], dossier=dossier,
+                              lock_version=fresh(dossier).lock_version)
+    assert fresh(dossier).status == Status.RECEIVED
 
 
 # -- supplement, refusal, apology ------------------------------------------------------------------
@@ -368,6 +424,17 @@ def test_handoff_starts_the_linked_procedure(province):
     assert all(linked.form_data[name] == dossier.form_data[name] for name in shared)
     assert dossier.events.last().data["linked_dossier"] == linked.code
     assert linked.events.get().data["linked_from"] == dossier.code
+    assert task_of(dossier).step_key == "handoff_health_insurance"
+
+
+def test_a_handoff_the_applicant_did_not_ask_for_starts_nothing(province):
+    dossier = submit(BIRTH, desk=province["hai_chau"], register_permanent_residence=False)
+    act(engine.forward, province["specialist"], dossier)
+    act(engine.approve, province["leader"], dossier)
+
+    linked = act(engine.hand_off, province["specialist"], dossier)
+
+    assert linked is None and not fresh(dossier).linked_dossiers.exists()
     assert task_of(dossier).step_key == "handoff_health_insurance"
 
 
