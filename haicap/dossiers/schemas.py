@@ -46,7 +46,7 @@ class DossierIn(Schema):
         "content_base64}")
 
 
-class UnitOut(Schema):
+class DossierUnitOut(Schema):
     code: str
     name: str
 
@@ -59,8 +59,8 @@ class DossierOut(Schema):
     procedure: str = Field(..., description="The procedure's national code")
     procedure_name: str
     channel: Channel
-    receiving_unit: UnitOut
-    competent_unit: UnitOut
+    receiving_unit: DossierUnitOut
+    competent_unit: DossierUnitOut
     submitted_at: datetime
     received_at: datetime | None
     due_at: datetime | None = Field(..., description="The appointment (set on reception)")
@@ -79,7 +79,7 @@ class ApplicantOut(Schema):
     email: str
 
 
-class DocumentOut(Schema):
+class DossierDocumentOut(Schema):
     field_name: str
     filename: str
     content_type: str
@@ -88,7 +88,7 @@ class DocumentOut(Schema):
     sha256: str
 
 
-class EventOut(Schema):
+class DossierEventOut(Schema):
     at: datetime
     action: str
     actor: str
@@ -100,8 +100,8 @@ class EventOut(Schema):
 class DossierDetailOut(DossierOut):
     applicant: ApplicantOut
     form: dict[str, Any]
-    documents: list[DocumentOut]
-    events: list[EventOut] = Field(..., description="The history, oldest first")
+    documents: list[DossierDocumentOut]
+    events: list[DossierEventOut] = Field(..., description="The history, oldest first")
 
 
 class DossierFilters(Schema):
