@@ -68,20 +68,25 @@ OPEN_STATUSES = (Status.NEW, Status.RECEIVED, Status.IN_PROCESS, Status.WAITING_
                  Status.WAITING_PAYMENT)
 
 
+# Open statuses in which the clock runs (a supplement request stops it).
+RUNNING_STATUSES = tuple(status for status in OPEN_STATUSES
+                         if status != Status.WAITING_SUPPLEMENT)
+
+
 class DossierQuerySet(ScopedQuerySet):
     def due_soon(self, now=None) -> "DossierQuerySet":
         """Not settled and due within one working day from now (not yet late)."""
         from haicap.dossiers.deadlines import due_soon_limit
 
         now = now or timezone.now()
-        return self.filter(status__in=OPEN_STATUSES, due_at__gte=now,
+        return self.filter(status__in=RUNNING_STATUSES, due_at__gte=now,
                            due_at__lte=due_soon_limit(now))
 
     def late(self, now=None) -> "DossierQuerySet":
-        """Finished after the appointment, or not finished and past it."""
+        """Finished after the appointment, or not finished and past it while its clock runs."""
         now = now or timezone.now()
         return self.filter(models.Q(finished_at__gt=models.F("due_at"))
-                           | models.Q(finished_at__isnull=True, status__in=OPEN_STATUSES,
+                           | models.Q(finished_at__isnull=True, status__in=RUNNING_STATUSES,
                                       due_at__lt=now))
 
 
@@ -173,7 +178,8 @@ class Dossier(models.Model):
 
     @property
     def is_late(self) -> bool:
-        """Late = finished after the appointment (an unfinished dossier past it is late too)."""
+        """Late = finished after the appointment (an unfinished dossier past it, its clock
+        running, is late too)."""
         return _after(self.finished_at, self.due_at, self.status)
 
     @property
@@ -186,7 +192,7 @@ class Dossier(models.Model):
         from haicap.dossiers.deadlines import due_soon_limit
 
         now = timezone.now()
-        return (self.status in OPEN_STATUSES and self.due_at is not None
+        return (self.status in RUNNING_STATUSES and self.due_at is not None
                 and now <= self.due_at <= due_soon_limit(now))
 
 
@@ -195,7 +201,8 @@ def _after(finished_at, due_at, status) -> bool:
         return False
     if finished_at is not None:
         return finished_at > due_at
-    return status in OPEN_STATUSES and timezone.now() > due_at
+    # Waiting for a supplement the clock stops: the appointment moves when it arrives.
+    return status in RUNNING_STATUSES and timezone.now() > due_at
 
 
 class DossierDocument(models.Model):

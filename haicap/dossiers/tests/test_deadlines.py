@@ -67,6 +67,18 @@ def test_an_unfinished_dossier_past_its_appointment_is_late(province, monkeypatc
     assert list(Dossier.objects.late()) == [dossier]
 
 
+def test_a_dossier_waiting_for_a_supplement_is_neither_late_nor_due_soon(province,
+                                                                         monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)  # due Thursday 13 March 17:00
+    dossier = submit(desk=province["hai_chau"])
+    act(engine.request_supplement, province["specialist"], dossier, reason="Thiếu giấy tờ")
+
+    at(monkeypatch, 2025, 3, 13, 9, 0)
+    assert not fresh(dossier).is_due_soon and not Dossier.objects.due_soon().exists()
+    at(monkeypatch, 2025, 3, 20, 9, 0)
+    assert not fresh(dossier).is_late and not Dossier.objects.late().exists()
+
+
 def test_an_apology_extension_is_counted_apart_from_the_original_appointment(province,
                                                                               monkeypatch):
     at(monkeypatch, 2025, 3, 10, 9, 0)

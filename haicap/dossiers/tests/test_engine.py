@@ -109,6 +109,18 @@ def test_reception_opens_the_next_steps_task_in_the_competent_communes_queue(pro
     assert not Task.objects.queue_of(province["son_tra_specialist"]).exists()
 
 
+def test_a_province_step_goes_to_the_province_unit_whatever_desk_received_it(province,
+                                                                            monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+
+    dossier = submit("1.014137", desk=province["hai_chau"])  # social insurance: the centre
+
+    task = task_of(dossier)
+    assert task.office.kind == OfficeKind.ONE_STOP_CENTRE
+    assert task.office == fresh(dossier).competent_office
+    assert task.due_at == local(2025, 3, 12, 9, 0)  # 40 % of 5 working days = 15 office hours
+
+
 def test_online_dossier_gets_its_first_task_when_a_desk_receives_it(province, monkeypatch):
     at(monkeypatch, 2025, 3, 10, 9, 0)
     dossier = submit(channel="online")
