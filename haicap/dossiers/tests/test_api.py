@@ -4,6 +4,8 @@ errors with nothing stored, inlined files checked by their bytes, scoped reads."
 import base64
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from haicap.catalog.selectors import procedure_by_code
 from haicap.catalog.services import load_catalog
@@ -266,8 +268,25 @@ def test_dossier_list_filters_and_runs_a_constant_number_of_queries(
         post(client, body(), partner_token)
     client.force_login(province["hai_chau_desk"])
 
-    with django_assert_max_num_queries(6):
-        page = client.get(URL, {"limit": 5, "status": Status.NEW}).json()
+    def queries(limit: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(URL, {"limit": limit, "status": Status.NEW}).json()
+        assert page["count"] == 6 and len(page["items"]) == limit
+        return len(captured)
 
-    assert page["count"] == 6 and len(page["items"]) == 5
+    assert queries(1) == queries(6)
+    with django_assert_max_num_queries(6):
+        client.get(URL, {"limit": 6})
     assert client.get(URL, {"status": Status.RECEIVED}).json()["count"] == 0
+    assert client.get(URL, {"procedure": "1.004873"}).json()["count"] == 0
+
+
+def test_citizen_may_not_file_as_a_desk(client, province):
+    citizen = factories.resident(Commune.objects.get(province_id="48",
+                                                     name="Phường Hải Châu"))
+    client.force_login(citizen)
+
+    refused = post(client, body(channel="in_person"))
+
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "channel_not_allowed"

@@ -77,3 +77,11 @@ def test_tracking_page_opens_with_the_code_from_the_link(client, dossier):
 
     assert page.status_code == 200
     assert f'value="{dossier.code}"' in page.content.decode()
+
+
+def test_tracking_names_the_status_in_vietnamese_with_its_national_code(client, dossier):
+    body = client.get(f"/api/v1/tracking/{dossier.code}",
+                      {"id_number": dossier.applicant_id_number}).json()
+
+    assert body["status_label"] == "Đã tiếp nhận"
+    assert body["national_status"] == 2
