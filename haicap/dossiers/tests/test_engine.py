@@ -267,6 +267,34 @@ def test_two_officers_forwarding_at_once_one_gets_a_conflict(province):
     assert Task.objects.filter(dossier=dossier, step_key="approve").count() == 1
 
 
+STALE_ACTIONS = {
+    "claim": lambda p, d, t, v: engine.claim_task(officer=p["specialist"], task=t,
+                                                  lock_version=v),
+    "forward": lambda p, d, t, v: engine.forward(officer=p["specialist"], task=t,
+                                                 lock_version=v),
+    "send_back": lambda p, d, t, v: engine.return_to_previous(officer=p["specialist"], task=t,
+                                                              lock_version=v, reason="Sai"),
+    "request_supplement": lambda p, d, t, v: engine.request_supplement(
+        officer=p["specialist"], task=t, lock_version=v, reason="Thiếu"),
+    "extend": lambda p, d, t, v: engine.extend_with_apology(
+        officer=p["leader"], dossier=d, lock_version=v, new_due_at=local(2030, 1, 1, 17, 0),
+        reason="Cần xác minh"),
+}
+
+
+@pytest.mark.parametrize("action", sorted(STALE_ACTIONS))
+def test_an_action_based_on_a_stale_version_changes_nothing(province, action):
+    dossier = fresh(submit(desk=province["hai_chau"]))
+    events = DossierEvent.objects.count()
+
+    with pytest.raises(services.Conflict) as conflict:
+        STALE_ACTIONS[action](province, dossier, task_of(dossier), dossier.lock_version - 1)
+
+    assert conflict.value.code == "dossier_changed"
+    assert DossierEvent.objects.count() == events
+    assert fresh(dossier).status == Status.RECEIVED
+
+
 def test_each_action_appends_one_event_and_one_control_sheet_entry(province, monkeypatch):
     at(monkeypatch, 2025, 3, 10, 9, 0)
     dossier = submit(desk=province["hai_chau"])
