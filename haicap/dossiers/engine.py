@@ -185,18 +185,19 @@ def _save(dossier: Dossier, **fields) -> Dossier:
     return dossier
 
 
-def _close(task: Task, now: datetime, status: str = TaskStatus.DONE) -> None:
-    task.status = status
+def _close(task: Task, now: datetime, officer: User) -> None:
+    """The step is done; an unclaimed task is done by whoever acted on it."""
+    task.status = TaskStatus.DONE
     task.done_at = now
-    if task.assignee_id is None and status == TaskStatus.DONE:
-        task.claimed_at = now
-    task.save(update_fields=["status", "done_at", "claimed_at"])
+    if task.assignee_id is None:
+        task.assignee, task.claimed_at = officer, now
+    task.save(update_fields=["status", "done_at", "assignee", "claimed_at"])
     task.timers.filter(fired_at__isnull=True).delete()
 
 
 def _advance(act: Acting, to_step: str | None = None) -> Task | None:
     """Close the task and open the next step's; None when the workflow ends here."""
-    _close(act.task, act.now)
+    _close(act.task, act.now, act.officer)
     keys = act.step.next
     if to_step is not None and to_step not in keys:
         raise InvalidInput(_("That step does not follow this one."), code="invalid_next_step")
@@ -288,7 +289,7 @@ def return_to_previous(*, officer: User, task: Task, lock_version: int, reason: 
         previous = next((step for step in workflow.steps if act.step.key in step.next), None)
         if previous is None:
             raise InvalidInput(_("This is the first step."), code="no_previous_step")
-        _close(act.task, act.now)
+        _close(act.task, act.now, act.officer)
         back = _open_task(act.dossier, previous, act.now)
         return _done(act, "send_back", back, note=reason)
 
@@ -361,7 +362,7 @@ def refuse(*, officer: User, lock_version: int, reason: str, task: Task | None =
     if task is None:
         return _refuse_at_reception(officer, dossier, lock_version, reason)
     with _acting(officer, task, lock_version, StepAction.REFUSE, StepAction.REJECT) as act:
-        _close(act.task, act.now)
+        _close(act.task, act.now, act.officer)
         status = Status.REFUSED if act.step.kind == StepKind.RECEIVE else Status.STOPPED
         _done(act, "refuse", None, note=reason, status=status)
     return act.dossier
@@ -386,7 +387,7 @@ def return_result(*, officer: User, task: Task, lock_version: int, note: str = "
     """The result is handed to the applicant (at the desk, by post or online)."""
     with _acting(officer, task, lock_version, StepAction.RETURN_RESULT,
                  statuses=(*WORKING, Status.FINISHED)) as act:
-        _close(act.task, act.now)
+        _close(act.task, act.now, act.officer)
         _done(act, "return_result", None, note=note, status=Status.RETURNED,
               returned_at=act.now, finished_at=act.dossier.finished_at or act.now)
     return act.dossier

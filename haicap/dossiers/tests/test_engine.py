@@ -170,7 +170,9 @@ def test_a_dossier_runs_its_workflow_to_the_result_returned(province, monkeypatc
     assert dossier.status == Status.RETURNED and dossier.returned_at is not None
     assert not Task.objects.active().filter(dossier=dossier).exists()
     assert list(Task.objects.filter(dossier=dossier).order_by("id").values_list(
-        "step_key", flat=True)) == ["appraise", "approve", "return"]
+        "step_key", "assignee")) == [("appraise", province["specialist"].pk),
+                                     ("approve", province["leader"].pk),
+                                     ("return", province["desk"].pk)]
 
 
 def test_the_leader_may_sign_instead_of_approving(province):
