@@ -177,3 +177,6 @@ HAICAP_SANDBOX_LATENCY_MS = int(os.environ.get("HAICAP_SANDBOX_LATENCY_MS", "150
 HAICAP_SANDBOX_FAILURE_RATE = float(os.environ.get("HAICAP_SANDBOX_FAILURE_RATE", "0.0"))
 
 HAICAP_ADDRESS_BATCH_LIMIT = 1000
+
+# Dossier documents may be inlined as base64 in the API (10 MB a file, about 13.4 MB encoded).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024

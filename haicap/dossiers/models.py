@@ -167,6 +167,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["competent_office", "status", "due_at"]),
             models.Index(fields=["receiving_office", "status", "due_at"]),
+            # A partner system's own dossiers, newest first.
+            models.Index(fields=["idempotency_client", "-submitted_at"]),
         ]
 
     def __str__(self) -> str:
