@@ -3,6 +3,7 @@
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
 from haicap.core.errors import NotFound
 from haicap.dossiers import selectors
@@ -14,11 +15,16 @@ class TrackingForm(forms.Form):
                                 max_length=20)
 
 
+@require_http_methods(["GET", "POST"])
 def tracking(request):
-    """The form, and the dossier's progress once both the code and the CCCD match."""
+    """The form, and the dossier's progress once both the code and the CCCD match.
+
+    The CCCD is posted, so it stays out of addresses, browser history and server logs; a QR
+    code on a slip opens the page with only `?code=` filled in.
+    """
     dossier, not_found = None, False
-    if "id_number" in request.GET:
-        form = TrackingForm(request.GET)
+    if request.method == "POST":
+        form = TrackingForm(request.POST)
         if form.is_valid():
             try:
                 dossier = selectors.tracked_dossier(form.cleaned_data["code"],

@@ -61,9 +61,9 @@ def test_tracking_with_the_wrong_id_number_is_the_same_404_as_an_unknown_code(cl
 
 
 def test_tracking_page_shows_the_dossier_for_the_right_cccd_only(client, dossier):
-    page = client.get("/tra-cuu/", {"code": dossier.code,
+    page = client.post("/tra-cuu/", {"code": dossier.code,
                                     "id_number": dossier.applicant_id_number})
-    wrong = client.get("/tra-cuu/", {"code": dossier.code, "id_number": "048192999999"})
+    wrong = client.post("/tra-cuu/", {"code": dossier.code, "id_number": "048192999999"})
 
     assert page.status_code == 200
     assert dossier.procedure.name in page.content.decode()
