@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "haicap.catalog",
     "haicap.dossiers",
     "haicap.slips",
+    "haicap.workspace",
     "haicap.portal",
 ]
 
