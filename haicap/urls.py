@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("haicap.core.urls")),
     path("", include("haicap.units.urls")),
     path("", include("haicap.catalog.urls")),
+    path("can-bo/phieu/", include("haicap.slips.urls")),
     path("can-bo/", include("haicap.workspace.urls")),
     path("", include("haicap.portal.urls")),
     path("", include("haicap.dossiers.urls")),

@@ -1,0 +1,240 @@
+"""Slips built from real dossiers (issue 5 point 4): what each form takes from the dossier."""
+
+from contextlib import contextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from haicap.catalog.selectors import procedure_by_code
+from haicap.catalog.services import load_catalog
+from haicap.core.context import actor_for_user, reset_actor, set_actor
+from haicap.core.errors import NotFound
+from haicap.core.roles import Role
+from haicap.core.tests import factories
+from haicap.dossiers import engine, services
+from haicap.dossiers.models import DossierEvent, Task
+from haicap.slips import builders
+from haicap.slips.contexts import Timeliness
+from haicap.slips.render import render_html
+from haicap.units.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
+MARITAL_STATUS = "1.004873"  # 3 working days: receive → appraise → approve → return
+BASE = "http://testserver"
+
+
+@pytest.fixture
+def province():
+    load_catalog()
+    hai_chau = Commune.objects.get(province_id="48", name="Phường Hải Châu")
+    hoi_an = Commune.objects.get(province_id="48", name="Phường Hội An")
+    hai_chau_office = factories.commune_office(hai_chau)
+    hoi_an_office = factories.commune_office(hoi_an)
+    return {
+        "hai_chau": hai_chau_office, "hoi_an": hoi_an_office,
+        "desk": factories.officer(hai_chau_office, Role.DESK_OFFICER),
+        "specialist": factories.officer(hai_chau_office, Role.SPECIALIST),
+        "leader": factories.officer(hai_chau_office, Role.LEADER),
+        "hoi_an_desk": factories.officer(hoi_an_office, Role.DESK_OFFICER),
+        "citizen": factories.resident(hai_chau),
+    }
+
+
+def at(monkeypatch, *moment) -> datetime:
+    now = datetime(*moment, tzinfo=HANOI_TIME)
+    monkeypatch.setattr(services.timezone, "now", lambda: now)
+    return now
+
+
+@contextmanager
+def acting_as(user):
+    token = set_actor(actor_for_user(user))
+    try:
+        yield
+    finally:
+        reset_actor(token)
+
+
+def submit(desk, *, channel="in_person", submitted_by=None):
+    body = procedure_by_code(MARITAL_STATUS).current_version.spec.example.body(MARITAL_STATUS)
+    applicant = services.Applicant(id_number=factories.national_id("female", 1992),
+                                   full_name="Nguyễn Thị Mai", address=HAI_CHAU_ADDRESS,
+                                   phone="0905123456")
+    office = desk.office if channel == "in_person" else None
+    with acting_as(desk):
+        return services.submit_dossier(
+            procedure_code=MARITAL_STATUS, channel=channel, applicant=applicant,
+            form=body["form"], documents=body["documents"], receiving_office=office,
+            submitted_by=submitted_by).dossier
+
+
+def act(verb, officer, dossier, **extra):
+    dossier.refresh_from_db()
+    task = Task.objects.active().get(dossier=dossier)
+    with acting_as(officer):
+        return verb(officer=officer, task=task, lock_version=dossier.lock_version, **extra)
+
+
+def run_through(province, monkeypatch, dossier):
+    """Appraise on time, approve late, return the result."""
+    at(monkeypatch, 2025, 3, 10, 10, 0)
+    act(engine.claim_task, province["specialist"], dossier)
+    act(engine.forward, province["specialist"], dossier)
+    at(monkeypatch, 2025, 3, 12, 9, 0)  # the approve step was due on Monday
+    act(engine.approve, province["leader"], dossier)
+    at(monkeypatch, 2025, 3, 12, 10, 0)
+    act(engine.return_result, province["desk"], dossier)
+    dossier.refresh_from_db()
+    return dossier
+
+
+# -- 01 ------------------------------------------------------------------------------------------
+
+def test_receipt_of_a_received_dossier_shows_code_appointment_date_and_documents(province,
+                                                                                monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)  # a Monday; 3 working days → Thursday
+    dossier = submit(province["desk"])
+
+    slip = builders.receipt_slip(dossier, BASE)
+    html = render_html(slip)
+
+    assert slip.dossier_code == dossier.code and dossier.code in html
+    assert slip.appointment_date == date(2025, 3, 13) and "13/03/2025" in html
+    assert slip.appointment_time is None  # a deadline in days has no hour
+    names = [document.name for document in slip.documents]
+    assert any(name.startswith("Tờ khai cấp Giấy xác nhận") for name in names)
+    # once-only: fetched from the population database, not handed in
+    identity = next(d for d in slip.documents if d.name.startswith("Thẻ Căn cước"))
+    assert identity.copy_kind_label == "Khai thác từ Cơ sở dữ liệu quốc gia về dân cư"
+    assert [(fee.name, fee.amount) for fee in slip.fees] == [
+        ("Lệ phí cấp Giấy xác nhận tình trạng hôn nhân", 5000)]
+    assert slip.officer_name == province["desk"].full_name
+    assert slip.unit.name == "Bộ phận Một cửa UBND Phường Hải Châu"
+    assert "Nguyễn Thị Mai" in html
+
+
+def test_receipt_does_not_apply_before_reception(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(province["desk"], channel="online")
+
+    with pytest.raises(NotFound):
+        builders.receipt_slip(dossier, BASE)
+
+
+def test_receipt_officer_is_who_received_an_online_dossier(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(province["desk"], channel="online")
+    with acting_as(province["desk"]):
+        services.receive_dossier(officer=province["desk"], dossier=dossier,
+                                 lock_version=dossier.lock_version)
+    dossier.refresh_from_db()
+
+    slip = builders.receipt_slip(dossier, BASE)
+
+    assert slip.officer_name == province["desk"].full_name
+    assert slip.received_at == dossier.received_at
+
+
+def test_the_qr_code_links_to_public_tracking_with_only_the_code(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(province["desk"])
+
+    for slip in (builders.receipt_slip(dossier, BASE), builders.control_sheet(dossier, BASE)):
+        assert slip.tracking_url == f"http://testserver/tra-cuu/?code={dossier.code}"
+
+
+# -- 06 ------------------------------------------------------------------------------------------
+
+def test_control_sheet_has_one_row_per_hand_over_event(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = run_through(province, monkeypatch, submit(province["desk"]))
+
+    sheet = builders.control_sheet(dossier, BASE)
+
+    hand_overs = DossierEvent.objects.filter(dossier=dossier).exclude(
+        action__in=("submit", "claim"))
+    assert [event.action for event in hand_overs] == ["receive", "forward", "approve",
+                                                      "return_result"]
+    assert len(sheet.entries) == hand_overs.count()
+    receive, appraise, approve, returned = sheet.entries
+    assert receive.step_name.startswith("Tiếp nhận")
+    assert receive.handed_to.startswith("UBND Phường Hải Châu (Công chức chuyên môn)")
+    assert appraise.handed_from == (f"UBND Phường Hải Châu "
+                                    f"({province['specialist'].full_name})")
+    assert appraise.timeliness == Timeliness.ON_TIME
+    assert approve.timeliness == Timeliness.LATE  # as the engine recorded it
+    assert returned.handed_to == "Người nộp hồ sơ"
+    assert "Quá hạn" in render_html(sheet)
+
+
+# -- 02, 03, 04 ----------------------------------------------------------------------------------
+
+def test_supplement_request_slip_only_after_a_supplement_request(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(province["desk"])
+    with pytest.raises(NotFound):
+        builders.supplement_request_slip(dossier, BASE)
+
+    act(engine.request_supplement, province["specialist"], dossier,
+        reason="Bản sao trích lục khai tử của chồng.\nGhi rõ nơi thường trú trước đây.")
+    slip = builders.supplement_request_slip(dossier, BASE)
+
+    assert slip.items == ("Bản sao trích lục khai tử của chồng.",
+                          "Ghi rõ nơi thường trú trước đây.")
+    assert slip.officer_name == province["specialist"].full_name
+
+
+def test_refusal_slip_gives_the_refusal_reason(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(province["desk"], channel="online")
+    with pytest.raises(NotFound):
+        builders.refusal_slip(dossier, BASE)
+
+    with acting_as(province["desk"]):  # refused at reception
+        engine.refuse(officer=province["desk"], dossier=dossier,
+                      lock_version=dossier.lock_version, reason="Người yêu cầu đang có chồng.")
+    slip = builders.refusal_slip(dossier, BASE)
+
+    assert slip.reasons == ("Người yêu cầu đang có chồng.",)
+    assert slip.officer_name == province["desk"].full_name
+    assert "Người yêu cầu đang có chồng." in render_html(slip)
+
+
+def test_apology_slip_gives_the_old_and_new_appointment(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(province["desk"])
+    dossier.refresh_from_db()
+    new_due = datetime(2025, 3, 18, 17, 0, tzinfo=HANOI_TIME)
+    with acting_as(province["leader"]):
+        engine.extend_with_apology(officer=province["leader"], dossier=dossier,
+                                   lock_version=dossier.lock_version, new_due_at=new_due,
+                                   reason="Cần xác minh tại nơi thường trú trước đây.")
+
+    slip = builders.apology_slip(dossier, builders.latest_extension(dossier), BASE)
+
+    assert slip.original_appointment == datetime(2025, 3, 13, 17, 0, tzinfo=HANOI_TIME)
+    assert slip.new_appointment == new_due
+    assert slip.signer_name == province["leader"].full_name
+    assert "18/03/2025" in render_html(slip)
+
+
+# -- 07 ------------------------------------------------------------------------------------------
+
+def test_register_lists_only_the_offices_dossiers_received_in_the_period(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    inside = submit(province["desk"])
+    elsewhere = submit(province["hoi_an_desk"])  # the same day, at another commune's desk
+    at(monkeypatch, 2025, 3, 14, 23, 59)
+    last_minute = submit(province["desk"])
+    at(monkeypatch, 2025, 3, 15, 0, 1)
+    submit(province["desk"])  # the next day
+
+    register = builders.dossier_register(province["hai_chau"], date(2025, 3, 10),
+                                         date(2025, 3, 14), BASE)
+
+    assert [row.dossier_code for row in register.rows] == [inside.code, last_minute.code]
+    assert elsewhere.code not in render_html(register)
