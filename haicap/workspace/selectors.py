@@ -1,0 +1,82 @@
+"""Reads of the officer workspace. Every queryset starts from the engine's scoped queues
+(`Task.objects.queue_of` / `queue_of_unit`) or `Dossier.objects.visible_to` (STYLE.md 3)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from haicap.catalog.models import Procedure
+from haicap.core.models import User
+from haicap.dossiers.deadlines import due_soon_limit
+from haicap.dossiers.models import RUNNING_STATUSES, Dossier, Task
+
+DUE_SOON, LATE = "soon", "late"
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    unit: bool = False  # the unit's whole queue, not only mine and the claimable ones
+    procedure: str = ""
+    status: str = ""
+    due: str = ""  # "" | DUE_SOON | LATE
+    query: str = ""
+
+
+def queue(officer: User, filters: QueueFilters, *, now: datetime | None = None):
+    """Active tasks of the officer's queue, earliest due first, with what a row shows joined
+    (one query per page whatever its size)."""
+    tasks = (Task.objects.queue_of_unit(officer) if filters.unit
+             else Task.objects.queue_of(officer))
+    tasks = tasks.select_related("dossier__procedure", "assignee")
+    if filters.procedure:
+        tasks = tasks.filter(dossier__procedure__code=filters.procedure)
+    if filters.status:
+        tasks = tasks.filter(dossier__status=filters.status)
+    if filters.due:
+        # A step's own due time; while a supplement is awaited its clock stands still.
+        now = now or timezone.now()
+        tasks = tasks.filter(dossier__status__in=RUNNING_STATUSES)
+        tasks = (tasks.filter(due_at__gte=now, due_at__lte=due_soon_limit(now))
+                 if filters.due == DUE_SOON else tasks.filter(due_at__lt=now))
+    if filters.query:
+        words = filters.query.strip()
+        tasks = tasks.filter(Q(dossier__code__istartswith=words)
+                             | Q(dossier__applicant_name__icontains=words))
+    return tasks.order_by("due_at", "id")
+
+
+def queue_procedures(officer: User):
+    """The procedures with a dossier in the officer's unit queue (the filter's choices)."""
+    in_queue = Task.objects.queue_of_unit(officer).values("dossier__procedure")
+    return Procedure.objects.filter(pk__in=in_queue).only("code", "name").order_by("name")
+
+
+def deadline_badge(due_at: datetime | None, status: str, now: datetime,
+                   soon_limit: datetime) -> str:
+    """"late" | "soon" | "" for a due time (a step's or the dossier's appointment); the clock
+    stops while a supplement is awaited."""
+    if due_at is None or status not in RUNNING_STATUSES:
+        return ""
+    if due_at < now:
+        return LATE
+    return DUE_SOON if due_at <= soon_limit else ""
+
+
+def badge_clock(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """`now` and the end of "due soon", computed once per page."""
+    now = now or timezone.now()
+    return now, due_soon_limit(now)
+
+
+def current_task(officer: User, dossier: Dossier) -> Task | None:
+    """The dossier's open step, if the officer's unit may see it."""
+    return (Task.objects.visible_to(officer).active().filter(dossier=dossier)
+            .select_related("office", "assignee").first())
+
+
+def received_dossier(officer: User, code: str) -> Dossier | None:
+    return (Dossier.objects.visible_to(officer).select_related("procedure", "competent_office")
+            .filter(code=code).first())
+

@@ -1,0 +1,270 @@
+"""Rules of the officer workspace (issue 5 point 6): scoped pages, constant queries, actions
+through the page, counter reception."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from haicap.catalog.selectors import procedure_by_code
+from haicap.catalog.services import load_catalog
+from haicap.core.roles import OfficeKind, Role
+from haicap.core.tests import factories
+from haicap.dossiers import engine, services
+from haicap.dossiers.models import Dossier, DossierEvent, Task, TaskStatus
+from haicap.units.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
+HOI_AN_ADDRESS = "12 Trần Hưng Đạo, Phường Hội An, Thành phố Đà Nẵng"
+MARITAL_STATUS = "1.004873"  # receive → appraise (specialist) → approve (leader) → return
+
+
+@pytest.fixture
+def units():
+    load_catalog()
+    names = ("Phường Hải Châu", "Phường Hội An", "Phường Sơn Trà")
+    offices = [factories.commune_office(Commune.objects.get(province_id="48", name=name))
+               for name in names]
+    factories.province_office("48", OfficeKind.ONE_STOP_CENTRE)
+    hai_chau, hoi_an, son_tra = offices
+    return {
+        "hai_chau": hai_chau, "hoi_an": hoi_an,
+        "desk": factories.officer(hai_chau, Role.DESK_OFFICER),
+        "specialist": factories.officer(hai_chau, Role.SPECIALIST),
+        "other_specialist": factories.officer(hai_chau, Role.SPECIALIST),
+        "leader": factories.officer(hai_chau, Role.LEADER),
+        "son_tra_specialist": factories.officer(son_tra, Role.SPECIALIST),
+    }
+
+
+def submit(desk, name="Nguyễn Thị Mai", address=HAI_CHAU_ADDRESS) -> Dossier:
+    body = procedure_by_code(MARITAL_STATUS).current_version.spec.example.body(MARITAL_STATUS)
+    applicant = services.Applicant(id_number=factories.national_id("female", 1992),
+                                   full_name=name, address=address, phone="0905123456")
+    return services.submit_dossier(procedure_code=MARITAL_STATUS, channel="in_person",
+                                   applicant=applicant, form=body["form"],
+                                   documents=body["documents"], receiving_office=desk).dossier
+
+
+def signed_in(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def open_task(dossier) -> Task:
+    return Task.objects.active().get(dossier=dossier)
+
+
+# -- scoping ---------------------------------------------------------------------------------------
+
+def test_another_communes_officer_gets_404_and_sees_the_dossier_in_no_queue(client, units):
+    dossier = submit(units["hai_chau"])
+    client = signed_in(client, units["son_tra_specialist"])
+
+    page = client.get(reverse("workspace:dossier", args=[dossier.code]))
+    assert page.status_code == 404
+    assert client.post(reverse("workspace:action", args=[dossier.code]),
+                       {"action": "claim", "lock_version": dossier.lock_version}
+                       ).status_code == 404
+    for tab in ("", "unit"):
+        queue = client.get(reverse("workspace:queue"), {"tab": tab})
+        assert dossier.code not in queue.content.decode()
+
+
+def test_the_queue_shows_the_units_dossiers_with_a_late_badge(client, units, monkeypatch):
+    dossier = submit(units["hai_chau"])
+    Task.objects.filter(dossier=dossier).update(due_at="2000-01-01T00:00:00Z")
+    client = signed_in(client, units["specialist"])
+
+    page = client.get(reverse("workspace:queue"), {"due": "late"})
+
+    assert page.status_code == 200
+    assert dossier.code in page.content.decode() and "badge-bad" in page.content.decode()
+    assert dossier.code not in client.get(reverse("workspace:queue"),
+                                          {"due": "soon"}).content.decode()
+
+
+def test_search_by_applicant_name_finds_only_that_dossier(client, units):
+    wanted, other = submit(units["hai_chau"], "Trần Văn Bình"), submit(units["hai_chau"])
+    client = signed_in(client, units["specialist"])
+
+    page = client.get(reverse("workspace:queue"), {"q": "văn bình"}, HTTP_HX_REQUEST="true")
+
+    text = page.content.decode()
+    assert wanted.code in text and other.code not in text
+    assert "<html" not in text  # htmx gets only the rows
+
+
+def test_the_queue_page_runs_the_same_number_of_queries_for_5_and_50_rows(client, units,
+                                                                        django_assert_num_queries):
+    for _ in range(5):
+        submit(units["hai_chau"])
+    client = signed_in(client, units["specialist"])
+    client.get(reverse("workspace:queue"))  # warm the session and the calendar
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(reverse("workspace:queue")).content.decode().count("pick-") == 5
+    for _ in range(45):
+        submit(units["hai_chau"])
+
+    with django_assert_num_queries(len(five)):
+        page = client.get(reverse("workspace:queue"))
+    assert page.content.decode().count("pick-") == 50
+
+
+# -- actions through the page ----------------------------------------------------------------------
+
+def test_forwarding_through_the_page_moves_the_dossier_to_the_next_step(client, units):
+    dossier = submit(units["hai_chau"])
+    client = signed_in(client, units["specialist"])
+    page = client.get(reverse("workspace:dossier", args=[dossier.code]))
+    assert 'value="forward"' in page.content.decode()
+    dossier.refresh_from_db()
+
+    answer = client.post(reverse("workspace:action", args=[dossier.code]),
+                         {"action": "forward", "lock_version": dossier.lock_version,
+                          "task": open_task(dossier).pk}, HTTP_HX_REQUEST="true")
+
+    assert answer.status_code == 204
+    assert answer["HX-Redirect"] == reverse("workspace:dossier", args=[dossier.code])
+    task = open_task(dossier)
+    assert (task.step_key, task.role) == ("approve", Role.LEADER)
+
+
+def test_a_stale_lock_version_is_a_409_saying_to_reload(client, units):
+    dossier = submit(units["hai_chau"])
+    stale = Dossier.objects.get(pk=dossier.pk).lock_version
+    engine.claim_task(officer=units["other_specialist"], task=open_task(dossier),
+                      lock_version=stale)
+    Task.objects.filter(dossier=dossier).update(assignee=None, status=TaskStatus.OPEN)
+    client = signed_in(client, units["specialist"])
+
+    answer = client.post(reverse("workspace:action", args=[dossier.code]),
+                         {"action": "forward", "lock_version": stale,
+                          "task": open_task(dossier).pk})
+
+    assert answer.status_code == 409
+    assert "Hồ sơ vừa được người khác cập nhật — tải lại" in answer.content.decode()
+    assert open_task(dossier).step_key == "appraise"
+
+
+def test_a_stale_lock_version_through_htmx_reloads_the_page_with_the_message(client, units):
+    dossier = submit(units["hai_chau"])
+    client = signed_in(client, units["specialist"])
+
+    answer = client.post(reverse("workspace:action", args=[dossier.code]),
+                         {"action": "claim", "lock_version": 999,
+                          "task": open_task(dossier).pk}, HTTP_HX_REQUEST="true")
+
+    assert answer.status_code == 409 and answer["HX-Refresh"] == "true"
+    page = client.get(reverse("workspace:dossier", args=[dossier.code]))
+    assert "Hồ sơ vừa được người khác cập nhật — tải lại" in page.content.decode()
+
+
+def test_a_supplement_request_needs_a_reason(client, units):
+    dossier = submit(units["hai_chau"])
+    client = signed_in(client, units["specialist"])
+    dossier.refresh_from_db()
+
+    answer = client.post(reverse("workspace:action", args=[dossier.code]),
+                         {"action": "request_supplement", "lock_version": dossier.lock_version,
+                          "task": open_task(dossier).pk, "reason": "  "})
+
+    assert answer.status_code == 422
+    assert Dossier.objects.get(pk=dossier.pk).lock_version == dossier.lock_version
+
+
+def test_bulk_claim_reports_which_were_claimed_and_which_had_changed(client, units):
+    fresh, changed = submit(units["hai_chau"]), submit(units["hai_chau"])
+    versions = {d.pk: Dossier.objects.get(pk=d.pk).lock_version for d in (fresh, changed)}
+    engine.claim_task(officer=units["other_specialist"], task=open_task(changed),
+                      lock_version=versions[changed.pk])
+    client = signed_in(client, units["specialist"])
+
+    answer = client.post(reverse("workspace:bulk_claim"), {"task": [
+        f"{open_task(d).pk}:{versions[d.pk]}" for d in (fresh, changed)]}, follow=True)
+
+    assert open_task(fresh).assignee == units["specialist"]
+    assert open_task(changed).assignee == units["other_specialist"]
+    text = answer.content.decode()
+    assert fresh.code in text and changed.code in text
+
+
+# -- counter reception -----------------------------------------------------------------------------
+
+def html_form(code: str) -> dict:
+    """The procedure's example as the reception page posts it (what the keyboard types)."""
+    example = procedure_by_code(code).current_version.spec.example
+    data = {"procedure": code}
+    for name, value in example.form.items():
+        if value is True:
+            data[name] = "on"
+        elif value is not False:
+            data[name] = value
+    for name, document in example.documents.items():
+        data[name] = SimpleUploadedFile(document.filename, b"%PDF-1.7 scan",
+                                        content_type="application/pdf")
+    return data
+
+
+def applicant(address=HOI_AN_ADDRESS) -> dict:
+    return {"applicant_id_number": factories.national_id("male", 1988),
+            "applicant_name": "Lê Văn Hùng", "applicant_phone": "0905111222",
+            "applicant_address": address}
+
+
+def test_the_procedure_is_picked_by_typing_its_code_and_enter(client, units):
+    client = signed_in(client, units["desk"])
+
+    page = client.get(reverse("workspace:reception"), {"q": MARITAL_STATUS})
+
+    text = page.content.decode()
+    assert 'name="applicant_id_number"' in text and "autofocus" in text
+
+
+def test_reception_creates_a_dossier_received_at_the_officers_office_routed_by_address(
+        client, units):
+    client = signed_in(client, units["desk"])
+
+    answer = client.post(reverse("workspace:reception"),
+                         {**html_form(MARITAL_STATUS), **applicant(HOI_AN_ADDRESS)})
+
+    assert answer.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.channel == "in_person" and dossier.status == "received"
+    assert dossier.receiving_office == units["hai_chau"]
+    assert dossier.competent_office == units["hoi_an"]  # file anywhere
+    example = procedure_by_code(MARITAL_STATUS).current_version.spec.example
+    assert dossier.documents.count() == len(example.documents)
+    page = client.get(answer["Location"])
+    assert dossier.code in page.content.decode()
+
+
+def test_nothing_is_stored_when_the_reception_form_has_errors(client, units):
+    client = signed_in(client, units["desk"])
+    data = {**html_form(MARITAL_STATUS), **applicant(), "birth_date": "31/02/1990",
+            "applicant_name": ""}
+
+    answer = client.post(reverse("workspace:reception"), data)
+
+    assert answer.status_code == 422
+    assert not Dossier.objects.exists() and not DossierEvent.objects.exists()
+    text = answer.content.decode()
+    assert 'id="birth_date"' in text or "birth_date" in text
+    assert "errorlist" in text
+
+
+def test_an_address_outside_any_commune_is_shown_next_to_the_address(client, units):
+    client = signed_in(client, units["desk"])
+
+    answer = client.post(reverse("workspace:reception"),
+                         {**html_form(MARITAL_STATUS), **applicant("Đâu đó không rõ")})
+
+    assert answer.status_code == 422 and not Dossier.objects.exists()
+
+
+def test_only_desk_officers_use_the_reception_screen(client, units):
+    client = signed_in(client, units["specialist"])
+    assert client.get(reverse("workspace:reception")).status_code == 403
