@@ -46,12 +46,13 @@ COPY_KIND = {
     CopyKind.CERTIFIED_COPY: "Bản sao có chứng thực",
     CopyKind.ELECTRONIC: "Bản điện tử",
 }
+# Short: the form's "Hình thức" column is narrow (CSDL = cơ sở dữ liệu).
 FETCH_SOURCE = {
-    FetchSource.POPULATION: "Cơ sở dữ liệu quốc gia về dân cư",
-    FetchSource.CIVIL_STATUS: "Cơ sở dữ liệu hộ tịch điện tử",
-    FetchSource.INSURANCE: "Cơ sở dữ liệu về bảo hiểm",
-    FetchSource.BUSINESS_REGISTRY: "Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp",
-    FetchSource.LAND: "Cơ sở dữ liệu đất đai",
+    FetchSource.POPULATION: "CSDL dân cư",
+    FetchSource.CIVIL_STATUS: "CSDL hộ tịch",
+    FetchSource.INSURANCE: "CSDL bảo hiểm",
+    FetchSource.BUSINESS_REGISTRY: "CSDL đăng ký doanh nghiệp",
+    FetchSource.LAND: "CSDL đất đai",
 }
 DEADLINE_UNIT = {
     DeadlineUnit.WORKING_DAYS: "ngày làm việc",
@@ -68,6 +69,7 @@ RESULT_DELIVERY = {
     "post": "Qua dịch vụ bưu chính công ích",
 }
 APPLICANT = "Người nộp hồ sơ"
+DESK = "Bộ phận Một cửa"
 # Events that hand the dossier over (form 06): their data carries the control-sheet entry the
 # engine wrote. Claiming a task keeps it in the same hands; an extension is no hand-over.
 NOT_HAND_OVERS = ("claim", "extend")
@@ -95,9 +97,13 @@ def slip_unit(office: Office) -> SlipUnit:
     province = office.province.name
     place = province.removeprefix("Thành phố ").removeprefix("Tỉnh ")
     if office.kind == OfficeKind.COMMUNE:
-        return SlipUnit(name=f"Bộ phận Một cửa {office.name}", parent_name=office.name,
-                        place_name=place)
+        return SlipUnit(name=DESK, parent_name=office.name, place_name=place)
     return SlipUnit(name=office.name, parent_name=f"UBND {province}", place_name=place)
+
+
+def _desk_of(office: Office) -> str:
+    """Where a result is handed over at a desk: "Bộ phận Một cửa UBND Phường Hải Châu"."""
+    return f"{DESK} {office.name}" if office.kind == OfficeKind.COMMUNE else office.name
 
 
 def _applicant(dossier: Dossier) -> SlipApplicant:
@@ -119,9 +125,9 @@ def _dossier_fields(dossier: Dossier, base_url: str, unit: Office, issued_on: da
     }
 
 
-def _names(user_ids) -> dict[int, str]:
-    users = User.objects.filter(pk__in={pk for pk in user_ids if pk is not None})
-    return {user.pk: user.full_name or user.username for user in users}
+def _officers(user_ids) -> dict[int, User]:
+    return {user.pk: user for user in User.objects.filter(
+        pk__in={pk for pk in user_ids if pk is not None})}
 
 
 def _name_of(user: User | None, fallback: str = "") -> str:
@@ -158,7 +164,6 @@ def receipt_slip(dossier: Dossier, base_url: str) -> ReceiptSlip:
     hours = spec.deadline.unit == DeadlineUnit.WORKING_HOURS
     online = dossier.channel in (Channel.ONLINE, Channel.API)
     office = receive.office or dossier.receiving_office
-    unit = slip_unit(office)
     fees = tuple(SlipFee(fee.name, amount) for fee in spec.fees
                  if (amount := fee.amount_for(online=online)) > 0)
     return ReceiptSlip(
@@ -168,7 +173,7 @@ def receipt_slip(dossier: Dossier, base_url: str) -> ReceiptSlip:
         appointment_date=appointment.date(),
         appointment_time=appointment.time().replace(second=0, microsecond=0) if hours else None,
         result_collection=RESULT_DELIVERY.get(dossier.form_data.get("result_delivery"),
-                                              unit.name),
+                                              _desk_of(office)),
         officer_name=_name_of(officer, receive.actor),
         fees=fees,
     )
@@ -185,9 +190,9 @@ def _documents(dossier: Dossier) -> tuple[SlipDocument, ...]:
         kind = COPY_KIND.get(document.copy_kind, str(document.copy_kind.label))
         if document.fetch_from is not None:
             source = FETCH_SOURCE.get(document.fetch_from, str(document.fetch_from.label))
-            if document.required or document.form_field in dossier.form_data:
-                documents.append(SlipDocument(document.name, f"Khai thác từ {source}",
-                                              document.count))
+            if document.required:  # an optional lookup is no document of the dossier
+                label = f"Khai thác từ {source}, không phải nộp"
+                documents.append(SlipDocument(document.name, label, document.count))
         elif document.form_field in uploaded:
             files.discard(document.form_field)
             documents.append(SlipDocument(document.name, kind, document.count))
@@ -270,22 +275,27 @@ def control_sheet(dossier: Dossier, base_url: str) -> ControlSheet:
                   for key in ("from_office", "to_office")}
     offices = {office.pk: office.name
                for office in Office.objects.filter(pk__in=office_ids - {None})}
-    names = _names(event.actor_id for event in events)
+    officers = _officers(event.actor_id for event in events)
     entries = []
     for event in events:
         data = event.data
-        giver = offices.get(data.get("from_office"), "")
-        officer = names.get(event.actor_id)
+        officer = officers.get(event.actor_id)
+        giver = _party(ROLE.get(officer.role) if officer else None,
+                       offices.get(data.get("from_office"), ""),
+                       _name_of(officer) if officer else "")
         if event.action == "receive_supplement":
-            giver, officer = APPLICANT, None
+            giver = APPLICANT
+        # Reception is done when the dossier is handed on; the other steps close with the
+        # time the engine measured them against.
+        done = "on_time" in data or event.action == "receive"
         entries.append(ControlEntry(
             step_name=steps.get(data["step"]) or data["step"] or ACTION_NOTES.get(
                 event.action, event.action),
-            handed_from=f"{giver} ({officer})" if officer else giver,
+            handed_from=giver,
             handed_to=_receiver(event, offices),
             handed_at=event.at,
             deadline=_datetime(data.get("step_due_at")),
-            done_at=event.at if "on_time" in data else None,
+            done_at=event.at if done else None,
             timeliness=(None if "on_time" not in data
                         else Timeliness.ON_TIME if data["on_time"] else Timeliness.LATE),
             note="; ".join(part for part in (ACTION_NOTES.get(event.action, ""), event.note)
@@ -307,9 +317,13 @@ def _receiver(event: DossierEvent, offices: dict[int, str]) -> str:
         return APPLICANT
     if data.get("to_office") is None:
         return ""
-    office = offices.get(data["to_office"], "")
-    role = ROLE.get(data.get("to_role"))
-    return f"{office} ({role})" if role else office
+    return _party(ROLE.get(data.get("to_role")), offices.get(data["to_office"], ""))
+
+
+def _party(role: str | None, office: str, name: str = "") -> str:
+    """One side of a hand-over: "Công chức chuyên môn – UBND Phường Hải Châu (Trần Văn Đức)"."""
+    text = f"{role} – {office}" if role and office else role or office
+    return f"{text} ({name})" if name else text
 
 
 def _datetime(value: str | None) -> datetime | None:

@@ -16,7 +16,7 @@ from haicap.dossiers import engine, services
 from haicap.dossiers.models import DossierEvent, Task
 from haicap.slips import builders
 from haicap.slips.contexts import Timeliness
-from haicap.slips.render import render_html
+from haicap.slips.render import render_document, render_html
 from haicap.units.models import Commune
 
 pytestmark = pytest.mark.django_db
@@ -109,12 +109,22 @@ def test_receipt_of_a_received_dossier_shows_code_appointment_date_and_documents
     assert any(name.startswith("Tờ khai cấp Giấy xác nhận") for name in names)
     # once-only: fetched from the population database, not handed in
     identity = next(d for d in slip.documents if d.name.startswith("Thẻ Căn cước"))
-    assert identity.copy_kind_label == "Khai thác từ Cơ sở dữ liệu quốc gia về dân cư"
+    assert identity.copy_kind_label == "Khai thác từ CSDL dân cư, không phải nộp"
     assert [(fee.name, fee.amount) for fee in slip.fees] == [
         ("Lệ phí cấp Giấy xác nhận tình trạng hôn nhân", 5000)]
     assert slip.officer_name == province["desk"].full_name
-    assert slip.unit.name == "Bộ phận Một cửa UBND Phường Hải Châu"
+    assert (slip.unit.parent_name, slip.unit.name) == ("UBND Phường Hải Châu",
+                                                        "Bộ phận Một cửa")
+    assert slip.result_collection == "Nhận kết quả điện tử trên Cổng dịch vụ công"
     assert "Nguyễn Thị Mai" in html
+
+
+def test_receipt_of_a_real_dossier_prints_on_one_a4_page(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(province["desk"])
+
+    # the catalogue's document names run over two or three lines: QR code and all still fit
+    assert len(render_document(builders.receipt_slip(dossier, BASE)).pages) == 1
 
 
 def test_receipt_does_not_apply_before_reception(province, monkeypatch):
@@ -162,8 +172,9 @@ def test_control_sheet_has_one_row_per_hand_over_event(province, monkeypatch):
     assert len(sheet.entries) == hand_overs.count()
     receive, appraise, approve, returned = sheet.entries
     assert receive.step_name.startswith("Tiếp nhận")
-    assert receive.handed_to.startswith("UBND Phường Hải Châu (Công chức chuyên môn)")
-    assert appraise.handed_from == (f"UBND Phường Hải Châu "
+    assert receive.handed_to == "Công chức chuyên môn – UBND Phường Hải Châu"
+    assert receive.done_at == receive.handed_at  # reception is done on the spot
+    assert appraise.handed_from == (f"Công chức chuyên môn – UBND Phường Hải Châu "
                                     f"({province['specialist'].full_name})")
     assert appraise.timeliness == Timeliness.ON_TIME
     assert approve.timeliness == Timeliness.LATE  # as the engine recorded it
