@@ -54,14 +54,16 @@ class ActionForm(forms.Form):
 class ApplicantForm(forms.Form):
     """The applicant at the counter; the e-form's own fields come from the catalogue."""
 
-    applicant_id_number = forms.CharField(
+    prefix = "applicant"  # the e-form has fields named applicant_…: keep the names apart
+
+    id_number = forms.CharField(
         label=_("CCCD or tax code"), max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
                                      "autofocus": True}))
-    applicant_name = forms.CharField(label=_("Full name"), max_length=150)
-    applicant_phone = forms.CharField(label=_("Phone"), max_length=15, required=False,
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=15, required=False,
                                       widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    applicant_address = forms.CharField(
+    address = forms.CharField(
         label=_("Address"), max_length=500,
         help_text=_("House number and street, commune or ward, province. Any address in the "
                     "province: the dossier goes to the competent unit."))

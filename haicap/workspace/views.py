@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haicap.catalog.eforms import (
@@ -34,6 +35,22 @@ from haicap.workspace.forms import ActionForm, ApplicantForm, QueueFilterForm
 
 PAGE_SIZE = 50
 PROCEDURE_RESULTS = 20
+# The e-form fields that repeat the applicant block (the catalogue's usual names): left blank
+# at the counter, they are filled in from it, so nothing is typed twice.
+APPLICANT_FIELDS = {"applicant_full_name": "applicant-full_name",
+                    "applicant_national_id": "applicant-id_number",
+                    "applicant_phone": "applicant-phone",
+                    "applicant_address": "applicant-address"}
+# What each event-log action is called on the control sheet.
+EVENT_LABELS = {
+    "submit": _lazy("Filed"), "receive": _lazy("Received"), "claim": _lazy("Claimed"),
+    "forward": _lazy("Forwarded"), "approve": _lazy("Approved"), "sign": _lazy("Signed"),
+    "finish": _lazy("Result ready"), "send_back": _lazy("Sent back"),
+    "request_supplement": _lazy("Supplement requested"),
+    "receive_supplement": _lazy("Supplement received"), "refuse": _lazy("Refused"),
+    "return_result": _lazy("Result returned"), "hand_off": _lazy("Handed off"),
+    "extend": _lazy("Apology and new appointment"),
+}
 
 
 def officer_required(view):
@@ -154,6 +171,8 @@ def _dossier_page(request, found, action_form, *, status: int, alert: str = "",
         event.data.get(key) for event in events for key in ("from_office", "to_office")}
     offices = Office.objects.in_bulk([pk for pk in office_ids if isinstance(pk, int)])
     history = [{"event": event, "office": offices.get(event.office_id),
+                "label": EVENT_LABELS.get(event.action, event.action),
+                "note": "" if event.action == "submit" else event.note,
                 "from_office": offices.get(event.data.get("from_office")),
                 "to_office": offices.get(event.data.get("to_office")),
                 "on_time": event.data.get("on_time")} for event in events]
@@ -175,14 +194,11 @@ def _dossier_page(request, found, action_form, *, status: int, alert: str = "",
 
 
 def slip_url(code: str, form: str = "01") -> str:
-    """The slip download, if that page exists yet (another part of the product adds it)."""
-    for name in ("workspace:slip", "dossiers:slip"):
-        for kwargs in ({"code": code, "form": form}, {"code": code, "number": form}):
-            try:
-                return reverse(name, kwargs=kwargs)
-            except NoReverseMatch:
-                continue
-    return ""
+    """The slip's PDF (the slips app), or "" while that page does not exist."""
+    try:
+        return reverse("slips:slip", kwargs={"code": code, "form": form, "fmt": "pdf"})
+    except NoReverseMatch:
+        return ""
 
 
 @officer_required
@@ -257,8 +273,9 @@ def reception(request):
     layout = [section.model_dump() for section in spec.form.layout]
     applicant_form = ApplicantForm(request.POST or None)
     errors, alert, status = {}, "", 200
+    answers = _with_applicant(request.POST, schema) if request.method == "POST" else None
     if request.method == "POST":
-        cleaned, errors = validate_submission(schema, request.POST, source="form",
+        cleaned, errors = validate_submission(schema, answers, source="form",
                                               files=request.FILES)
         if applicant_form.is_valid() and not errors:
             try:
@@ -271,11 +288,21 @@ def reception(request):
         status = 422
     context = {
         "procedure": procedure, "query": query, "applicant_form": applicant_form,
-        "sections": eform_sections(schema, layout, data=request.POST or None, errors=errors),
+        "sections": eform_sections(schema, layout, data=answers, errors=errors),
         "error_count": len(errors) + len(applicant_form.errors), "alert": alert,
         "multipart": needs_multipart(schema),
     }
     return render(request, "workspace/reception.html", context, status=status)
+
+
+def _with_applicant(posted, schema):
+    """The posted answers, blank applicant fields of the e-form taken from the applicant."""
+    answers = posted.copy()
+    names = {item.name for item in eform_fields(schema)}
+    for field, source in APPLICANT_FIELDS.items():
+        if field in names and not answers.get(field, "").strip():
+            answers[field] = posted.get(source, "")
+    return answers
 
 
 def _chosen_procedure(code: str, query: str):
@@ -312,9 +339,8 @@ def _submit(officer, procedure_code: str, schema, applicant_form, cleaned):
         else:
             form[item.name] = value
     applicant = dossier_services.Applicant(
-        id_number=re.sub(r"[\s.]", "", data["applicant_id_number"]),
-        full_name=data["applicant_name"], address=data["applicant_address"],
-        phone=data["applicant_phone"])
+        id_number=re.sub(r"[\s.]", "", data["id_number"]),
+        full_name=data["full_name"], address=data["address"], phone=data["phone"])
     return dossier_services.submit_dossier(
         procedure_code=procedure_code, channel="in_person", applicant=applicant, form=form,
         documents=documents, receiving_office=officer.office, submitted_by=officer)
@@ -324,16 +350,16 @@ def _place_error(applicant_form, error: InvalidInput) -> str:
     """Put the service's refusal next to the field it is about; else above the form."""
     details = error.details if isinstance(error.details, dict) else {}
     if "address" in details or "address" in error.code:
-        applicant_form.add_error("applicant_address", error.message)
+        applicant_form.add_error("address", error.message)
         return ""
     if "national_id" in error.code or "id_number" in error.code:
-        applicant_form.add_error("applicant_id_number", error.message)
+        applicant_form.add_error("id_number", error.message)
         return ""
     if "name" in error.code:
-        applicant_form.add_error("applicant_name", error.message)
+        applicant_form.add_error("full_name", error.message)
         return ""
     if "phone" in error.code:
-        applicant_form.add_error("applicant_phone", error.message)
+        applicant_form.add_error("phone", error.message)
         return ""
     return error.message
 

@@ -210,9 +210,9 @@ def html_form(code: str) -> dict:
 
 
 def applicant(address=HOI_AN_ADDRESS) -> dict:
-    return {"applicant_id_number": factories.national_id("male", 1988),
-            "applicant_name": "Lê Văn Hùng", "applicant_phone": "0905111222",
-            "applicant_address": address}
+    return {"applicant-id_number": factories.national_id("male", 1988),
+            "applicant-full_name": "Lê Văn Hùng", "applicant-phone": "0905111222",
+            "applicant-address": address}
 
 
 def test_the_procedure_is_picked_by_typing_its_code_and_enter(client, units):
@@ -221,7 +221,7 @@ def test_the_procedure_is_picked_by_typing_its_code_and_enter(client, units):
     page = client.get(reverse("workspace:reception"), {"q": MARITAL_STATUS})
 
     text = page.content.decode()
-    assert 'name="applicant_id_number"' in text and "autofocus" in text
+    assert 'name="applicant-id_number"' in text and "autofocus" in text
 
 
 def test_reception_creates_a_dossier_received_at_the_officers_office_routed_by_address(
@@ -238,14 +238,32 @@ def test_reception_creates_a_dossier_received_at_the_officers_office_routed_by_a
     assert dossier.competent_office == units["hoi_an"]  # file anywhere
     example = procedure_by_code(MARITAL_STATUS).current_version.spec.example
     assert dossier.documents.count() == len(example.documents)
-    page = client.get(answer["Location"])
-    assert dossier.code in page.content.decode()
+    page = client.get(answer["Location"]).content.decode()
+    assert dossier.code in page
+    assert reverse("slips:slip", kwargs={"code": dossier.code, "form": "01", "fmt": "pdf"}) \
+        in page
+
+
+def test_form_fields_repeating_the_applicant_are_filled_from_the_applicant_block(client,
+                                                                                units):
+    client = signed_in(client, units["desk"])
+    data = {**html_form(MARITAL_STATUS), **applicant()}
+    for name in ("applicant_full_name", "applicant_national_id", "applicant_phone",
+                 "applicant_address"):
+        data.pop(name)
+
+    answer = client.post(reverse("workspace:reception"), data)
+
+    assert answer.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.form_data["applicant_full_name"] == "Lê Văn Hùng"
+    assert dossier.form_data["applicant_national_id"] == dossier.applicant_id_number
 
 
 def test_nothing_is_stored_when_the_reception_form_has_errors(client, units):
     client = signed_in(client, units["desk"])
     data = {**html_form(MARITAL_STATUS), **applicant(), "birth_date": "31/02/1990",
-            "applicant_name": ""}
+            "applicant-full_name": ""}
 
     answer = client.post(reverse("workspace:reception"), data)
 
@@ -263,6 +281,9 @@ def test_an_address_outside_any_commune_is_shown_next_to_the_address(client, uni
                          {**html_form(MARITAL_STATUS), **applicant("Đâu đó không rõ")})
 
     assert answer.status_code == 422 and not Dossier.objects.exists()
+    text = answer.content.decode()
+    address = text[text.index('id="id_applicant-address"'):]
+    assert address.index('class="errorlist"') < address.index("</div>")
 
 
 def test_only_desk_officers_use_the_reception_screen(client, units):
