@@ -79,6 +79,10 @@ class Procedure(models.Model):
         return self.current_version.spec if self.current_version_id else None
 
 
+# Parsed published versions of this process, by (id, checksum); versions are few (hundreds).
+_PUBLISHED_SPECS: dict[tuple[int, str], ProcedureSpec] = {}
+
+
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -132,5 +136,13 @@ class ProcedureVersion(models.Model):
 
     @cached_property
     def spec(self) -> ProcedureSpec:
-        """The definition as a typed spec, parsed once per instance."""
-        return ProcedureSpec.model_validate(self.definition)
+        """The definition as a typed spec. A published version never changes, so it is parsed
+        once per process (every dossier of a procedure reads the same one); a draft, once per
+        instance."""
+        if not self.is_published:
+            return ProcedureSpec.model_validate(self.definition)
+        key = (self.pk, self.checksum)
+        spec = _PUBLISHED_SPECS.get(key)
+        if spec is None:
+            spec = _PUBLISHED_SPECS[key] = ProcedureSpec.model_validate(self.definition)
+        return spec
