@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haicap.catalog.eforms import (
@@ -43,13 +43,20 @@ APPLICANT_FIELDS = {"applicant_full_name": "applicant-full_name",
                     "applicant_address": "applicant-address"}
 # What each event-log action is called on the control sheet.
 EVENT_LABELS = {
-    "submit": _lazy("Filed"), "receive": _lazy("Received"), "claim": _lazy("Claimed"),
-    "forward": _lazy("Forwarded"), "approve": _lazy("Approved"), "sign": _lazy("Signed"),
-    "finish": _lazy("Result ready"), "send_back": _lazy("Sent back"),
-    "request_supplement": _lazy("Supplement requested"),
-    "receive_supplement": _lazy("Supplement received"), "refuse": _lazy("Refused"),
-    "return_result": _lazy("Result returned"), "hand_off": _lazy("Handed off"),
-    "extend": _lazy("Apology and new appointment"),
+    "submit": gettext_lazy("Filed"),
+    "receive": gettext_lazy("Received"),
+    "claim": gettext_lazy("Claimed"),
+    "forward": gettext_lazy("Forwarded"),
+    "approve": gettext_lazy("Approved"),
+    "sign": gettext_lazy("Signed"),
+    "finish": gettext_lazy("Result ready"),
+    "send_back": gettext_lazy("Sent back"),
+    "request_supplement": gettext_lazy("Supplement requested"),
+    "receive_supplement": gettext_lazy("Supplement received"),
+    "refuse": gettext_lazy("Refused"),
+    "return_result": gettext_lazy("Result returned"),
+    "hand_off": gettext_lazy("Handed off"),
+    "extend": gettext_lazy("Apology and new appointment"),
 }
 
 
@@ -225,7 +232,7 @@ def dossier_action(request, code: str):
                         new_due_at=data.get("new_due_at"))
     except dossier_services.Conflict:
         if request.htmx:
-            messages.warning(request, _conflict_message())
+            messages.error(request, _conflict_message())
             response = HttpResponse(status=409)
             response["HX-Refresh"] = "true"
             return response
