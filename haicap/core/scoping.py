@@ -20,6 +20,19 @@ class UnitScope:
     commune_field: str | tuple[str, ...]
     province_field: str
     owner_field: str | None = None
+    # Foreign keys to core.Office that tie a record to its commune's offices. When given, a
+    # commune officer's filter is `<field> IN (the commune's offices)` on each: plain indexed
+    # columns, instead of a join through the office to its commune (1M dossiers: seq scan).
+    office_fields: tuple[str, ...] = ()
+
+    def of_commune_offices(self, commune_id) -> models.Q:
+        from django.apps import apps
+
+        offices = apps.get_model("core", "Office").objects.filter(commune_id=commune_id)
+        condition = models.Q()
+        for field in self.office_fields:
+            condition |= models.Q(**{f"{field}__in": offices.values("pk")})
+        return condition
 
     def of_commune(self, commune_id) -> models.Q:
         fields = self.commune_field
@@ -52,5 +65,7 @@ class ScopedQuerySet(models.QuerySet):
         if office is None or (write and user.role not in WRITER_ROLES):
             return self.none()
         if office.kind == OfficeKind.COMMUNE:
+            if scope.office_fields:
+                return self.filter(scope.of_commune_offices(office.commune_id))
             return self.filter(scope.of_commune(office.commune_id))
         return self.filter(**{scope.province_field: office.province_id})
