@@ -28,10 +28,13 @@ class UnitScope:
     def of_commune_offices(self, commune_id) -> models.Q:
         from django.apps import apps
 
-        offices = apps.get_model("core", "Office").objects.filter(commune_id=commune_id)
+        # The ids as values, not a subquery: the planner then sees a short list and combines
+        # the foreign-key indexes (a subquery made it scan the whole table).
+        offices = list(apps.get_model("core", "Office").objects
+                       .filter(commune_id=commune_id).values_list("pk", flat=True))
         condition = models.Q()
         for field in self.office_fields:
-            condition |= models.Q(**{f"{field}__in": offices.values("pk")})
+            condition |= models.Q(**{f"{field}__in": offices})
         return condition
 
     def of_commune(self, commune_id) -> models.Q:
