@@ -5,7 +5,9 @@ from ninja import NinjaAPI
 from haicap.catalog.api import router as catalog_router
 from haicap.core.api import router as core_router
 from haicap.core.errors import install_error_handlers
+from haicap.documents.api import router as documents_router
 from haicap.dossiers.api import router as dossiers_router
+from haicap.notifications.api import router as notifications_router
 from haicap.units.api import router as units_router
 from haicap.worktime.api import router as worktime_router
 
@@ -25,3 +27,5 @@ api.add_router("/", units_router)
 api.add_router("/", worktime_router)
 api.add_router("/", catalog_router)
 api.add_router("/", dossiers_router)
+api.add_router("/", documents_router)
+api.add_router("/", notifications_router)

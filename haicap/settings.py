@@ -59,11 +59,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",  # serves the API docs' assets locally, never from a CDN
+    "django_tasks",
+    "django_tasks_db",
     "haicap.core",
     "haicap.units",
     "haicap.worktime",
     "haicap.catalog",
     "haicap.dossiers",
+    "haicap.documents",
+    "haicap.notifications",
     "haicap.slips",
     "haicap.workspace",
     "haicap.portal",
@@ -145,6 +149,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded dossier documents (never served as static files: a scoped view streams them).
+MEDIA_ROOT = Path(os.environ.get("HAICAP_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -178,6 +184,10 @@ HAICAP_SANDBOX_LATENCY_MS = int(os.environ.get("HAICAP_SANDBOX_LATENCY_MS", "150
 HAICAP_SANDBOX_FAILURE_RATE = float(os.environ.get("HAICAP_SANDBOX_FAILURE_RATE", "0.0"))
 
 HAICAP_ADDRESS_BATCH_LIMIT = 1000
+
+# Background work: django-tasks with its database backend (no broker); `haicap db_worker`
+# runs the queued tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Dossier documents may be inlined as base64 in the API (10 MB a file, about 13.4 MB encoded).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024

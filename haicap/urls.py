@@ -17,4 +17,6 @@ urlpatterns = [
     path("can-bo/", include("haicap.workspace.urls")),
     path("", include("haicap.portal.urls")),
     path("", include("haicap.dossiers.urls")),
+    path("", include("haicap.documents.urls")),
+    path("", include("haicap.notifications.urls")),
 ]

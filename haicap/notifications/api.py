@@ -1,0 +1,5 @@
+"""The notifications API (django-ninja router, mounted under /api/v1)."""
+
+from ninja import Router
+
+router = Router(tags=["notifications"])
