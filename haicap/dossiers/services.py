@@ -186,12 +186,19 @@ def _next_code(office: Office, year: int) -> str:
 
 
 def _add_documents(dossier: Dossier, documents: dict) -> None:
-    DossierDocument.objects.bulk_create([
+    """Descriptor rows; a descriptor naming an earlier upload (`upload_id`) gets its file."""
+    rows = DossierDocument.objects.bulk_create([
         DossierDocument(dossier=dossier, field_name=name, filename=item.get("filename", ""),
                         content_type=item.get("content_type", ""), size=item.get("size"),
                         pages=item.get("pages"), sha256=item.get("sha256", ""))
         for name, item in documents.items()
     ])
+    uploads = {row.field_name: documents[row.field_name]["upload_id"] for row in rows
+               if documents[row.field_name].get("upload_id")}
+    if uploads:
+        from haicap.documents.services import attach_uploads
+
+        attach_uploads(dossier, uploads)
 
 
 def _receive(dossier: Dossier, office: Office) -> None:
