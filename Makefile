@@ -34,7 +34,11 @@ demo: install
 
 serve:
 	@echo "haicap is served at http://127.0.0.1:8000 (Ctrl-C stops it)"
-	$(BIN)/gunicorn haicap.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	@# The background worker (django-tasks, database backend) runs beside the web server and
+	@# stops with it: timers, notifications, document scans.
+	@mkdir -p var; $(BIN)/haicap db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn haicap.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 test: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e"
