@@ -24,7 +24,7 @@ from haicap.core import audit
 from haicap.core.errors import InvalidInput, PermissionDenied
 from haicap.core.models import Office, User
 from haicap.core.roles import OfficeKind, Role
-from haicap.dossiers import deadlines
+from haicap.dossiers import deadlines, timers
 from haicap.dossiers import services as dossier_services
 from haicap.dossiers.models import (
     OPEN_STATUSES,
@@ -35,17 +35,11 @@ from haicap.dossiers.models import (
     SupplementRequest,
     Task,
     TaskStatus,
-    Timer,
-    TimerKind,
 )
 from haicap.dossiers.routing import competent_office
 
 # Statuses in which officers work on a dossier's tasks.
 WORKING = (Status.RECEIVED, Status.IN_PROCESS)
-# Timers of a task: warn the assignee at 75 % of its time, their leader at 90 %, and mark it
-# overdue at its due time.
-TIMER_FRACTIONS = ((TimerKind.WARN_ASSIGNEE, "0.75"), (TimerKind.WARN_LEADER, "0.90"),
-                   (TimerKind.OVERDUE, "1"))
 
 
 # -- opening tasks ---------------------------------------------------------------------------------
@@ -93,11 +87,7 @@ def _open_task(dossier: Dossier, step: Step, start: datetime) -> Task:
         dossier=dossier, step_key=step.key, step_name=step.name[:500],
         role=step.role or Role.SPECIALIST, office=unit_for(dossier, step),
         created_at=timezone.now(), due_at=deadlines.step_due(deadline, step.share, start))
-    Timer.objects.bulk_create([
-        Timer(dossier=dossier, task=task, kind=kind,
-              due_at=deadlines.fraction_of(start, hours, fraction))
-        for kind, fraction in TIMER_FRACTIONS
-    ])
+    timers.schedule_for(task, start, hours)
     return task
 
 
@@ -335,9 +325,7 @@ def receive_supplement(*, officer: User, dossier: Dossier, lock_version: int,
         for task in Task.objects.filter(dossier=locked).active():
             task.due_at = deadlines.shift(task.due_at, hours, in_days=False)
             task.save(update_fields=["due_at"])
-            for timer in task.timers.filter(fired_at__isnull=True):
-                timer.due_at = deadlines.shift(timer.due_at, hours, in_days=False)
-                timer.save(update_fields=["due_at"])
+            timers.move_later(task, hours)
         previous_due = locked.due_at
         locked = _save(locked, status=request.resume_status,
                        due_at=deadlines.shift(locked.due_at, hours, in_days=in_days),
