@@ -284,22 +284,53 @@ def return_to_previous(*, officer: User, task: Task, lock_version: int, reason: 
         return _done(act, "send_back", back, note=reason)
 
 
-def request_supplement(*, officer: User, task: Task, lock_version: int,
-                       reason: str) -> SupplementRequest:
+def request_supplement(*, officer: User, lock_version: int, reason: str,
+                       task: Task | None = None,
+                       dossier: Dossier | None = None) -> SupplementRequest:
     """Ask the applicant to complete the dossier (form 02). The clock pauses until the
-    supplement arrives. The law allows one request per dossier."""
+    supplement arrives. The law allows one request per dossier. Without a task it is the desk
+    asking before reception (an online dossier): it waits, and is received once complete."""
     reason = _required(reason)
+    if task is None:
+        return _request_supplement_at_reception(officer, dossier, lock_version, reason)
     with _acting(officer, task, lock_version, StepAction.REQUEST_SUPPLEMENT) as act:
-        if SupplementRequest.objects.filter(dossier=act.dossier).exists():
-            raise InvalidInput(
-                _("A supplement has already been requested for this dossier; the law allows "
-                  "only one request."), code="supplement_already_requested")
+        _refuse_second_request(act.dossier)
         request = SupplementRequest.objects.create(
             dossier=act.dossier, task=act.task, reason=reason, requested_at=act.now,
             requested_by=officer, resume_status=act.dossier.status)
         _done(act, "request_supplement", act.task, note=reason,
               status=Status.WAITING_SUPPLEMENT)
     return request
+
+
+def _request_supplement_at_reception(officer: User, dossier: Dossier, lock_version: int,
+                                     reason: str) -> SupplementRequest:
+    _check_reception_desk(officer, dossier, _("Only a one-stop desk officer asks for a "
+                                              "supplement before receiving a dossier."))
+    receive = dossier.procedure_version.spec.workflow.steps[0]
+    if receive.kind != StepKind.RECEIVE or StepAction.REQUEST_SUPPLEMENT not in receive.actions:
+        raise InvalidInput(_("This action is not allowed at this step."),
+                           code="action_not_allowed")
+    with transaction.atomic():
+        locked = _lock(dossier.pk, lock_version, (Status.NEW,))
+        _refuse_second_request(locked)
+        now = timezone.now()
+        request = SupplementRequest.objects.create(
+            dossier=locked, reason=reason, requested_at=now, requested_by=officer,
+            resume_status=Status.NEW)
+        locked = _save(locked, status=Status.WAITING_SUPPLEMENT)
+        dossier_services.record_event(
+            locked, "request_supplement", Status.NEW, office=officer.office, note=reason,
+            data=control_sheet(step=receive.key, from_office=officer.office, at=now))
+        audit.record("dossier.request_supplement", locked, summary=locked.code)
+    return request
+
+
+def _refuse_second_request(dossier: Dossier) -> None:
+    if SupplementRequest.objects.filter(dossier=dossier).exists():
+        raise InvalidInput(
+            _("A supplement has already been requested for this dossier; the law allows "
+              "only one request."), code="supplement_already_requested")
 
 
 def receive_supplement(*, officer: User, dossier: Dossier, lock_version: int,
@@ -328,18 +359,30 @@ def receive_supplement(*, officer: User, dossier: Dossier, lock_version: int,
             timers.move_later(task, hours)
         previous_due = locked.due_at
         locked = _save(locked, status=request.resume_status,
-                       due_at=deadlines.shift(locked.due_at, hours, in_days=in_days),
-                       original_due_at=deadlines.shift(locked.original_due_at or previous_due,
-                                                       hours, in_days=in_days))
+                       **_appointment_after_pause(locked, hours, in_days))
         office = active.office if active else officer.office
         dossier_services.record_event(
             locked, "receive_supplement", Status.WAITING_SUPPLEMENT, office=office, note=note,
             data={**control_sheet(step=active.step_key if active else "", from_office=office,
                                   task=active, at=now),
-                  "paused_working_hours": str(hours), "previous_due_at": previous_due.isoformat(),
-                  "due_at": locked.due_at.isoformat()})
+                  "paused_working_hours": str(hours), "previous_due_at": _iso(previous_due),
+                  "due_at": _iso(locked.due_at)})
         audit.record("dossier.receive_supplement", locked, summary=locked.code)
     return locked
+
+
+def _appointment_after_pause(dossier: Dossier, hours, in_days: bool) -> dict:
+    """The appointment moves later by the office time waited; a dossier asked for a supplement
+    before reception has none yet (its clock starts when the desk receives it)."""
+    if dossier.due_at is None:
+        return {}
+    return {"due_at": deadlines.shift(dossier.due_at, hours, in_days=in_days),
+            "original_due_at": deadlines.shift(dossier.original_due_at or dossier.due_at,
+                                               hours, in_days=in_days)}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def refuse(*, officer: User, lock_version: int, reason: str, task: Task | None = None,
@@ -358,9 +401,8 @@ def refuse(*, officer: User, lock_version: int, reason: str, task: Task | None =
 
 def _refuse_at_reception(officer: User, dossier: Dossier, lock_version: int,
                          reason: str) -> Dossier:
-    if officer is None or officer.role != Role.DESK_OFFICER or not (
-            Dossier.objects.changeable_by(officer).filter(pk=dossier.pk).exists()):
-        raise PermissionDenied(_("Only a one-stop desk officer refuses to receive a dossier."))
+    _check_reception_desk(officer, dossier, _("Only a one-stop desk officer refuses to "
+                                              "receive a dossier."))
     with transaction.atomic():
         locked = _lock(dossier.pk, lock_version, (Status.NEW,))
         locked = _save(locked, status=Status.REFUSED)
@@ -369,6 +411,12 @@ def _refuse_at_reception(officer: User, dossier: Dossier, lock_version: int,
             data=control_sheet(step="receive", from_office=officer.office))
         audit.record("dossier.refuse", locked, summary=locked.code)
     return locked
+
+
+def _check_reception_desk(officer: User, dossier: Dossier, message: str) -> None:
+    if officer is None or officer.role != Role.DESK_OFFICER or not (
+            Dossier.objects.changeable_by(officer).filter(pk=dossier.pk).exists()):
+        raise PermissionDenied(message)
 
 
 def return_result(*, officer: User, task: Task, lock_version: int, note: str = "") -> Dossier:

@@ -4,9 +4,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from haicap.catalog.selectors import procedure_by_code
-from haicap.catalog.services import load_catalog
+from haicap.catalog.services import default_directory, load_catalog
 from haicap.core.errors import InvalidInput, PermissionDenied
 from haicap.core.models import AuditEntry
 from haicap.core.roles import OfficeKind, Role
@@ -22,6 +23,7 @@ from haicap.dossiers.models import (
     Timer,
     TimerKind,
 )
+from haicap.slips.builders import supplement_request_slip
 from haicap.units.models import Commune
 
 pytestmark = pytest.mark.django_db
@@ -442,6 +444,102 @@ def test_only_the_competent_units_leader_or_desk_officer_may_extend(province):
     engine.extend_with_apology(officer=province["desk"], dossier=dossier,
                                lock_version=dossier.lock_version, new_due_at=later,
                                reason="Cần xác minh")
+
+
+def test_the_desk_asks_for_a_supplement_before_receiving_an_online_dossier(province):
+    dossier = submit(channel="online")
+
+    request = engine.request_supplement(officer=province["desk"], dossier=dossier,
+                                        lock_version=fresh(dossier).lock_version,
+                                        reason="Thiếu bản sao giấy ly hôn")
+
+    dossier = fresh(dossier)
+    assert dossier.status == Status.WAITING_SUPPLEMENT and dossier.due_at is None
+    assert (request.task, request.resume_status) == (None, Status.NEW)
+    assert dossier.events.last().action == "request_supplement"
+    slip = supplement_request_slip(dossier, "http://testserver")  # form 02
+    assert slip.items == ("Thiếu bản sao giấy ly hôn",)
+    assert not Task.objects.filter(dossier=dossier).exists()
+
+
+def test_a_supplement_asked_at_reception_arrives_and_the_dossier_is_then_received(province,
+                                                                                   monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(channel="online")
+    engine.request_supplement(officer=province["desk"], dossier=dossier,
+                              lock_version=fresh(dossier).lock_version, reason="Thiếu giấy tờ")
+    at(monkeypatch, 2025, 3, 12, 9, 0)
+
+    engine.receive_supplement(officer=province["desk"], dossier=dossier,
+                              lock_version=fresh(dossier).lock_version)
+    assert fresh(dossier).status == Status.NEW and dossier.due_at is None
+    services.receive_dossier(officer=province["desk"], dossier=dossier,
+                             lock_version=dossier.lock_version)
+
+    dossier = fresh(dossier)
+    assert dossier.status == Status.RECEIVED
+    assert dossier.due_at == local(2025, 3, 17, 17, 0)  # 3 working days from Wednesday
+    assert task_of(dossier).step_key == "appraise"
+    with pytest.raises(InvalidInput) as refused:  # still one request per dossier
+        act(engine.request_supplement, province["specialist"], dossier, reason="Thiếu nữa")
+    assert refused.value.code == "supplement_already_requested"
+
+
+def test_only_a_desk_of_the_dossier_asks_for_a_supplement_before_reception(province):
+    dossier = submit(channel="online")
+
+    for officer in (province["specialist"], province["hoi_an_desk"]):
+        with pytest.raises(PermissionDenied):
+            engine.request_supplement(officer=officer, dossier=dossier,
+                                      lock_version=fresh(dossier).lock_version,
+                                      reason="Thiếu giấy tờ")
+    assert fresh(dossier).status == Status.NEW
+
+
+def test_a_received_dossier_is_not_asked_for_a_supplement_as_at_reception(province):
+    dossier = fresh(submit(desk=province["hai_chau"]))
+
+    with pytest.raises(services.Conflict) as conflict:
+        engine.request_supplement(officer=province["desk"], dossier=dossier,
+                                  lock_version=dossier.lock_version, reason="Thiếu giấy tờ")
+
+    assert conflict.value.code == "dossier_state_changed"
+
+
+# -- approve and sign as separate steps ------------------------------------------------------------
+
+def _with_separate_sign_step(directory):
+    """The marital-status procedure with its leader's step split in two: approve, then sign
+    (the signing step makes the result)."""
+    spec = yaml.safe_load((default_directory() / f"{MARITAL_STATUS}.yaml").read_text())
+    steps = spec["workflow"]["steps"]
+    approve = next(step for step in steps if step["key"] == "approve")
+    sign = {**approve, "key": "sign", "kind": "sign", "name": "Ký giấy xác nhận",
+            "actions": ["sign", "send_back"], "share": 0.1}
+    approve.update(actions=["approve", "reject", "send_back"], produces=["form_03", "form_06"],
+                   next=["sign"], share=0.1)
+    steps.insert(steps.index(approve) + 1, sign)
+    (directory / f"{MARITAL_STATUS}.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True))
+    report = load_catalog(directory)
+    assert not report.errors, report.summary()
+
+
+def test_a_workflow_with_approve_and_sign_steps_runs_both(province, tmp_path):
+    _with_separate_sign_step(tmp_path)
+    dossier = submit(desk=province["hai_chau"])
+    act(engine.forward, province["specialist"], dossier)
+
+    for skipping in (engine.sign, engine.forward):  # the approval cannot be skipped
+        with pytest.raises(InvalidInput):
+            act(skipping, province["leader"], dossier)
+    sign_task = act(engine.approve, province["leader"], dossier)
+    assert sign_task.step_key == "sign" and fresh(dossier).status == Status.IN_PROCESS
+    with pytest.raises(InvalidInput):  # nor the signature
+        act(engine.approve, province["leader"], dossier)
+    return_task = act(engine.sign, province["leader"], dossier)
+
+    assert return_task.step_key == "return" and fresh(dossier).status == Status.FINISHED
+    assert [event.action for event in fresh(dossier).events.all()][-2:] == ["approve", "sign"]
 
 
 # -- linked procedures -----------------------------------------------------------------------------
