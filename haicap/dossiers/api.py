@@ -1,4 +1,5 @@
-"""Dossiers over the API: submit (idempotent), list, read, receive, and public tracking.
+"""Dossiers over the API: submit (idempotent), list, read, receive, the workflow actions of
+officers and their task queue, and public tracking.
 
 Partner systems sign in with `Authorization: Bearer <token>`; people with their portal session.
 Every write goes through the dossier services; this module only translates HTTP.
@@ -19,17 +20,26 @@ from haicap.core.errors import ErrorOut, InvalidInput, PermissionDenied
 from haicap.core.models import ApiScope
 from haicap.core.roles import Role
 from haicap.core.tokens import BearerToken, Caller
-from haicap.dossiers import selectors, services
-from haicap.dossiers.models import Channel, Dossier
+from haicap.dossiers import engine, selectors, services
+from haicap.dossiers.models import Channel, Dossier, Task
 from haicap.dossiers.schemas import (
+    ActionIn,
     DocumentIn,
+    DossierActionsOut,
     DossierDetailOut,
     DossierFilters,
     DossierIn,
     DossierOut,
+    ExtendIn,
+    ForwardIn,
+    NoteIn,
+    QueueTaskOut,
+    ReasonIn,
     ReceiveIn,
+    TaskQueueFilters,
     TrackingOut,
 )
+from haicap.workspace import actions as officer_actions
 
 router = Router(tags=["dossiers"])
 api_auth = BearerToken()
@@ -84,7 +94,7 @@ def list_dossiers(request, filters: Query[DossierFilters]):
     caller = _reader(request)
     dossiers = selectors.dossier_list(caller, status=filters.status,
                                       procedure=filters.procedure)
-    return _Summaries(request, dossiers)
+    return _Page(dossiers, lambda dossier: _summary(request, dossier))
 
 
 @router.get("/dossiers/{code}", auth=api_auth,
@@ -107,6 +117,114 @@ def receive(request, code: str, payload: ReceiveIn):
     dossier = services.receive_dossier(officer=caller.user, dossier=dossier,
                                        lock_version=payload.lock_version)
     return _summary(request, dossier)
+
+
+# -- workflow actions (officers of the unit and role holding the step) -------------------------
+
+ACTED = {200: DossierOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+         422: ErrorOut}
+
+
+@router.get("/dossiers/{code}/actions", auth=api_auth,
+            response={200: DossierActionsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+            summary="The dossier's open step and the actions the calling officer may take now")
+def dossier_actions(request, code: str):
+    officer = _officer(request)
+    dossier = selectors.dossier_for(Caller(user=officer), code)
+    task = _open_task(dossier)
+    return {"code": dossier.code, "status": dossier.status,
+            "lock_version": dossier.lock_version,
+            "task": _task(task) if task else None,
+            "actions": [{"key": action.key, "label": str(action.label),
+                         "needs_reason": action.reason, "needs_new_date": action.new_date}
+                        for action in officer_actions.available(officer, dossier, task)]}
+
+
+@router.post("/dossiers/{code}/claim", auth=api_auth, response=ACTED,
+             summary="Take the open step into my own queue")
+def claim(request, code: str, payload: ActionIn):
+    return _on_task(request, code, engine.claim_task, lock_version=payload.lock_version)
+
+
+@router.post("/dossiers/{code}/forward", auth=api_auth, response=ACTED,
+             summary="Step done: hand the dossier to the next step's unit")
+def forward(request, code: str, payload: ForwardIn):
+    return _on_task(request, code, engine.forward, **payload.dict())
+
+
+@router.post("/dossiers/{code}/approve", auth=api_auth, response=ACTED,
+             summary="The leader approves; the dossier moves on")
+def approve(request, code: str, payload: NoteIn):
+    return _on_task(request, code, engine.approve, **payload.dict())
+
+
+@router.post("/dossiers/{code}/sign", auth=api_auth, response=ACTED,
+             summary="The result is signed; the dossier moves on")
+def sign(request, code: str, payload: NoteIn):
+    return _on_task(request, code, engine.sign, **payload.dict())
+
+
+@router.post("/dossiers/{code}/finish", auth=api_auth, response=ACTED,
+             summary="The result is ready (at a step that makes it)")
+def finish(request, code: str, payload: NoteIn):
+    return _on_task(request, code, engine.finish, **payload.dict())
+
+
+@router.post("/dossiers/{code}/send_back", auth=api_auth, response=ACTED,
+             summary="Send the dossier back to the previous step, with a reason")
+def send_back(request, code: str, payload: ReasonIn):
+    return _on_task(request, code, engine.return_to_previous, **payload.dict())
+
+
+@router.post("/dossiers/{code}/return_result", auth=api_auth, response=ACTED,
+             summary="The result is handed to the applicant")
+def return_result(request, code: str, payload: NoteIn):
+    return _on_task(request, code, engine.return_result, **payload.dict())
+
+
+@router.post("/dossiers/{code}/hand_off", auth=api_auth, response=ACTED,
+             summary="Start the linked procedure of a hand-off step (liên thông)")
+def hand_off(request, code: str, payload: ActionIn):
+    return _on_task(request, code, engine.hand_off, lock_version=payload.lock_version)
+
+
+@router.post("/dossiers/{code}/request_supplement", auth=api_auth, response=ACTED,
+             summary="Ask the applicant for a supplement (slip 02; once per dossier), at "
+                     "reception or at the open step")
+def request_supplement(request, code: str, payload: ReasonIn):
+    return _on_dossier(request, code, engine.request_supplement, with_task=True,
+                       **payload.dict())
+
+
+@router.post("/dossiers/{code}/receive_supplement", auth=api_auth, response=ACTED,
+             summary="The supplement arrived: the clock runs again")
+def receive_supplement(request, code: str, payload: NoteIn):
+    return _on_dossier(request, code, engine.receive_supplement, **payload.dict())
+
+
+@router.post("/dossiers/{code}/refuse", auth=api_auth, response=ACTED,
+             summary="Refuse with written reasons (slip 03): not received at reception, "
+                     "stopped in process")
+def refuse(request, code: str, payload: ReasonIn):
+    return _on_dossier(request, code, engine.refuse, with_task=True, **payload.dict())
+
+
+@router.post("/dossiers/{code}/extend", auth=api_auth, response=ACTED,
+             summary="Apologise and set a later appointment (slip 04)")
+def extend(request, code: str, payload: ExtendIn):
+    return _on_dossier(request, code, engine.extend_with_apology, **payload.dict())
+
+
+@router.get("/tasks", auth=api_auth, response={200: list[QueueTaskOut], 401: ErrorOut,
+                                               403: ErrorOut},
+            summary="My task queue (or my unit's), earliest due first")
+@paginate(LimitOffsetPagination)
+def task_queue(request, filters: Query[TaskQueueFilters]):
+    officer = _officer(request)
+    tasks = (Task.objects.queue_of_unit(officer) if filters.queue == "unit"
+             else Task.objects.queue_of(officer))
+    tasks = tasks.select_related("dossier__procedure", "office", "assignee")
+    return _Page(tasks.order_by("due_at", "id"), _queue_row)
 
 
 @router.get("/tracking/{code}", response={200: TrackingOut, 404: ErrorOut},
@@ -157,6 +275,43 @@ def _reader(request) -> Caller:
     if not caller.allows(ApiScope.READ_OWN):
         raise PermissionDenied(_("This token may not read dossiers."))
     return caller
+
+
+def _officer(request):
+    """The signed-in officer; partner systems and citizens do not act on dossiers."""
+    user = request.auth.user
+    if user is None or not user.is_officer:
+        raise PermissionDenied(_("Only officers act on dossiers."))
+    return user
+
+
+def _open_task(dossier: Dossier) -> Task | None:
+    return (Task.objects.filter(dossier=dossier).active()
+            .select_related("office", "assignee").first())
+
+
+def _on_task(request, code: str, verb, **arguments) -> dict:
+    """Call an engine verb on the dossier's open step; the engine checks who may act."""
+    officer = _officer(request)
+    dossier = selectors.dossier_for(Caller(user=officer), code)
+    task = _open_task(dossier)
+    if task is None:
+        raise services.Conflict(_("This step is already closed."), code="task_closed")
+    verb(officer=officer, task=task, **arguments)
+    dossier.refresh_from_db()
+    return _summary(request, dossier)
+
+
+def _on_dossier(request, code: str, verb, *, with_task: bool = False, **arguments) -> dict:
+    """Call an engine verb on the dossier (with its open step, if any, when the verb acts at
+    reception without one and on the step with it)."""
+    officer = _officer(request)
+    dossier = selectors.dossier_for(Caller(user=officer), code)
+    if with_task:
+        arguments["task"] = _open_task(dossier)
+    verb(officer=officer, dossier=dossier, **arguments)
+    dossier.refresh_from_db()
+    return _summary(request, dossier)
 
 
 def _descriptors(documents: dict[str, DocumentIn]) -> dict[str, dict]:
@@ -240,11 +395,25 @@ def _detail(request, dossier: Dossier) -> dict:
     }
 
 
-class _Summaries:
-    """A queryset that the paginator slices and counts, turned into summaries per page."""
+def _task(task: Task) -> dict:
+    return {"id": task.pk, "step": task.step_key, "step_name": task.step_name,
+            "role": task.role, "unit": {"code": task.office.code, "name": task.office.name},
+            "status": task.status,
+            "assignee": task.assignee.full_name if task.assignee else None,
+            "created_at": task.created_at, "due_at": task.due_at}
 
-    def __init__(self, request, queryset):
-        self.request, self.queryset = request, queryset
+
+def _queue_row(task: Task) -> dict:
+    dossier = task.dossier
+    return {**_task(task), "dossier": dossier.code, "dossier_status": dossier.status,
+            "procedure": dossier.procedure.code, "applicant_name": dossier.applicant_name}
+
+
+class _Page:
+    """A queryset that the paginator slices and counts, each row rendered per page."""
+
+    def __init__(self, queryset, render):
+        self.queryset, self.render = queryset, render
 
     def count(self) -> int:
         return self.queryset.count()
@@ -253,5 +422,5 @@ class _Summaries:
         return self.count()
 
     def __getitem__(self, index):
-        return [_summary(self.request, dossier) for dossier in self.queryset[index]]
+        return [self.render(row) for row in self.queryset[index]]
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from haicap.dossiers.models import Channel, Status
+from haicap.dossiers.models import Channel, Status, TaskStatus
 
 
 class ApplicantIn(Schema):
@@ -111,6 +111,76 @@ class DossierFilters(Schema):
 
 class ReceiveIn(Schema):
     lock_version: int = Field(..., ge=0)
+
+
+# -- workflow actions ------------------------------------------------------------------------------
+
+class ActionIn(Schema):
+    """An action on the dossier's open step, based on the dossier as the caller last read it."""
+
+    lock_version: int = Field(..., ge=0, description="The dossier's `lock_version` as last "
+                              "read; a newer one means someone acted meanwhile (409)")
+
+
+class NoteIn(ActionIn):
+    note: str = Field("", max_length=2000, description="Shown in the history")
+
+
+class ForwardIn(NoteIn):
+    to_step: str | None = Field(None, max_length=64, description="The next step's key, when "
+                                "the step has several; default: the first")
+
+
+class ReasonIn(ActionIn):
+    reason: str = Field(..., max_length=4000, description="Required, written on the slip "
+                        "(supplement request 02, refusal 03) and in the history")
+
+
+class ExtendIn(ReasonIn):
+    new_due_at: datetime = Field(..., description="The new appointment, later than the "
+                                 "current one (apology slip 04)")
+
+
+class TaskOut(Schema):
+    """A step of a dossier's workflow in a unit's queue."""
+
+    id: int
+    step: str = Field(..., description="The step's key in the dossier's workflow")
+    step_name: str
+    role: str = Field(..., description="desk_officer, specialist or leader")
+    unit: DossierUnitOut
+    status: TaskStatus
+    assignee: str | None = Field(..., description="Who claimed it (full name)")
+    created_at: datetime
+    due_at: datetime = Field(..., description="The step's own deadline")
+
+
+class QueueTaskOut(TaskOut):
+    dossier: str = Field(..., description="The dossier's code")
+    dossier_status: Status
+    procedure: str
+    applicant_name: str
+
+
+class ActionOut(Schema):
+    key: str = Field(..., description="Also the last part of the path that does it: "
+                     "`POST /api/v1/dossiers/{code}/{key}`")
+    label: str
+    needs_reason: bool
+    needs_new_date: bool
+
+
+class DossierActionsOut(Schema):
+    code: str
+    status: Status
+    lock_version: int
+    task: TaskOut | None = Field(..., description="The open step, if any")
+    actions: list[ActionOut] = Field(..., description="What the caller may do now")
+
+
+class TaskQueueFilters(Schema):
+    queue: str = Field("mine", pattern="^(mine|unit)$", description="mine: my tasks and the "
+                       "unclaimed ones of my unit and role; unit: all of them")
 
 
 class TrackingOut(Schema):
