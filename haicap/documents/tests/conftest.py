@@ -6,6 +6,7 @@ import pytest
 from haicap.catalog.services import load_catalog
 from haicap.core.roles import OfficeKind, Role
 from haicap.core.tests import factories
+from haicap.core.tokens import Caller, ensure_partner
 from haicap.units.models import Commune
 
 # Smallest real files of each accepted type: the first bytes are what the checks read.
@@ -39,3 +40,13 @@ def province():
             "son_tra_desk": factories.officer(offices["son_tra"], Role.DESK_OFFICER),
             "citizen": factories.resident(hai_chau),
             "other_citizen": factories.resident(hai_chau, full_name="Trần Văn Bình")}
+
+
+@pytest.fixture
+def hospital(province):
+    return Caller(partner=ensure_partner(code="hospital", name="Bệnh viện"))
+
+
+@pytest.fixture
+def bank(province):
+    return Caller(partner=ensure_partner(code="bank", name="Ngân hàng"))

@@ -3,49 +3,16 @@ clean, unused uploads; any refusal rolls the whole submission back."""
 
 import pytest
 
-from haicap.catalog.selectors import procedure_by_code
 from haicap.core.errors import InvalidInput
 from haicap.core.tests import factories
-from haicap.core.tokens import Caller, ensure_partner
+from haicap.core.tokens import Caller
 from haicap.documents import services
 from haicap.documents.models import ScanStatus, StoredFile
-from haicap.documents.tests.conftest import HAI_CHAU_ADDRESS, PDF, PNG
-from haicap.dossiers import services as dossier_services
+from haicap.documents.tests.builders import first_field, submit
+from haicap.documents.tests.conftest import PDF, PNG
 from haicap.dossiers.models import Dossier, DossierDocument
 
 pytestmark = pytest.mark.django_db
-
-BIRTH = "1.001193"
-
-
-@pytest.fixture
-def hospital(province):
-    return Caller(partner=ensure_partner(code="hospital", name="Bệnh viện"))
-
-
-@pytest.fixture
-def bank(province):
-    return Caller(partner=ensure_partner(code="bank", name="Ngân hàng"))
-
-
-def submit(caller: Caller, uploads: dict, *, channel="api", desk=None, key="",
-           id_number: str = ""):
-    body = procedure_by_code(BIRTH).current_version.spec.example.body(BIRTH)
-    documents = dict(body["documents"])
-    for field, upload in uploads.items():
-        documents[field] = {**documents[field], "upload_id": str(upload)}
-    applicant = dossier_services.Applicant(
-        id_number=id_number or factories.national_id("female", 1992), full_name="Nguyễn Thị Mai",
-        address=HAI_CHAU_ADDRESS, phone="0905123456")
-    return dossier_services.submit_dossier(
-        procedure_code=BIRTH, channel=channel, applicant=applicant, form=body["form"],
-        documents=documents, receiving_office=desk, submitted_by=caller.user,
-        idempotency_key=key, idempotency_client=caller.client)
-
-
-def first_field() -> str:
-    body = procedure_by_code(BIRTH).current_version.spec.example.body(BIRTH)
-    return next(iter(body["documents"]))
 
 
 def test_partner_upload_becomes_the_dossier_document_with_its_size_and_sha256(hospital):

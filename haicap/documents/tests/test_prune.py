@@ -14,6 +14,7 @@ from django.utils import timezone
 from haicap.core.tokens import Caller, ensure_partner
 from haicap.documents import services
 from haicap.documents.models import StoredFile
+from haicap.documents.tests.builders import first_field, submit
 from haicap.documents.tests.conftest import PDF, PNG
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +46,6 @@ def test_unattached_upload_older_than_24_hours_goes_with_its_file(partner):
 
 
 def test_attached_upload_is_never_pruned(partner, province):
-    from haicap.documents.tests.test_attach import first_field, submit
-
     upload = services.store_upload(PDF, uploader=partner, filename="a.pdf")
     submit(partner, {first_field(): upload.pk})
     age(upload, 24 * 30)
