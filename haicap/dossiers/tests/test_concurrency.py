@@ -1,0 +1,131 @@
+"""Concurrency on real connections (issue 5 points 2 and 9): two officers acting on the same
+dossier at the same instant → exactly one wins, the other gets a conflict, no lost update; two
+submissions with the same Idempotency-Key at the same instant → one dossier.
+
+Each side runs in its own thread with its own database connection and its own transaction;
+a barrier holds both inside their transaction until both are there, then lets them race for
+the row. The data they work on must be committed for the other connection to see it, so these
+tests run outside the per-test transaction (`transactional_db` below) and clean up after
+themselves.
+
+PostgreSQL only: SQLite takes its write lock at BEGIN IMMEDIATE (settings.py), so two writing
+transactions are never open at once there — the second waits before it starts, and the
+sequential conflict is what `test_engine` already pins.
+"""
+
+import threading
+
+import pytest
+from django.apps import apps
+from django.db import connection, connections, transaction
+from django.test import Client
+
+from haicap.core.tokens import ensure_partner, issue_token
+from haicap.dossiers import engine, services
+from haicap.dossiers.models import Dossier, DossierEvent, OutboxMessage, Task
+from haicap.dossiers.testing import applicant, example, fresh, province, submit, task_of
+
+RACE_TIMEOUT = 20  # seconds; a barrier that is never reached fails the test instead of hanging
+
+
+@pytest.fixture
+def transactional_db(django_db_setup, django_db_blocker):
+    """pytest-django's `transactional_db` (by its name, so the test database is set up and
+    these tests run after the others), but cleaning up differently: instead of flushing every
+    table — which would empty the units and calendar loaded for the session — it deletes the
+    rows the test added (with the audit log's append-only triggers off for that clean-up only:
+    `session_replication_role = replica`)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite never holds two writing transactions open at once "
+                    "(BEGIN IMMEDIATE): the race needs PostgreSQL")
+    with django_db_blocker.unblock():
+        before = {model: _keys(model) for model in apps.get_models(include_auto_created=True)}
+        yield
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for model, keys in before.items():
+                table, column = (connection.ops.quote_name(name) for name in
+                                 (model._meta.db_table, model._meta.pk.column))
+                cursor.execute(f"DELETE FROM {table} WHERE NOT ({column} = ANY(%s))", [keys])
+
+
+def _keys(model) -> list:
+    return list(model.objects.values_list("pk", flat=True))
+
+
+def race(monkeypatch, module, name: str, *sides) -> list:
+    """Run each side in its own thread and connection; `module.name`, called inside the
+    transaction, waits until every side has reached it. Returns each side's result or
+    exception, and whether it was inside a transaction at the barrier."""
+    barrier = threading.Barrier(len(sides), timeout=RACE_TIMEOUT)
+    original = getattr(module, name)
+    inside = {}
+
+    def together(*args, **kwargs):
+        inside[threading.get_ident()] = connection.in_atomic_block
+        barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, together)
+    outcomes = [None] * len(sides)
+
+    def run(index, side):
+        try:
+            outcomes[index] = side()
+        except Exception as error:  # the loser's conflict is the point of the test
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, side))
+               for index, side in enumerate(sides)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(RACE_TIMEOUT * 2)
+    assert list(inside.values()) == [True] * len(sides), "each side waited in its transaction"
+    return outcomes
+
+
+def test_two_officers_forwarding_at_the_same_instant_one_wins_one_conflict(transactional_db,
+                                                                            monkeypatch):
+    people = province()
+    dossier = fresh(submit(desk=people["hai_chau"]))
+    task, seen = task_of(dossier), dossier.lock_version
+
+    def forward_as(officer):
+        return lambda: engine.forward(officer=officer, task=task, lock_version=seen)
+
+    outcomes = race(monkeypatch, engine, "_lock", forward_as(people["specialist"]),
+                    forward_as(people["other_specialist"]))
+
+    conflicts = [o for o in outcomes if isinstance(o, services.Conflict)]
+    assert len(conflicts) == 1, outcomes
+    assert conflicts[0].code == "dossier_changed" and conflicts[0].status == 409
+    assert [o.step_key for o in outcomes if isinstance(o, Task)] == ["approve"]
+    assert DossierEvent.objects.filter(dossier=dossier, action="forward").count() == 1
+    assert Task.objects.filter(dossier=dossier, step_key="approve").count() == 1
+    assert fresh(dossier).lock_version == seen + 1
+
+
+def test_two_submissions_with_the_same_idempotency_key_at_once_make_one_dossier(transactional_db,
+                                                                                monkeypatch):
+    province()
+    _row, token = issue_token(ensure_partner(code="hospital", name="Bệnh viện"))
+    who = applicant()
+    body = {**example("1.001193"), "channel": "api",
+            "applicant": {"id_number": who.id_number, "full_name": who.full_name,
+                          "phone": who.phone, "address": who.address, "email": ""}}
+
+    def submission():
+        response = Client().post("/api/v1/dossiers", body, content_type="application/json",
+                                 HTTP_AUTHORIZATION=f"Bearer {token}",
+                                 HTTP_IDEMPOTENCY_KEY="birth-42")
+        return response.status_code, response.json().get("code")
+
+    outcomes = race(monkeypatch, services, "_create", submission, submission)
+
+    assert sorted(status for status, _code in outcomes) == [200, 201], outcomes
+    assert len({code for _status, code in outcomes}) == 1
+    assert Dossier.objects.count() == 1
+    assert DossierEvent.objects.count() == OutboxMessage.objects.count() == 1
