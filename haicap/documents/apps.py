@@ -6,3 +6,6 @@ class DocumentsConfig(AppConfig):
     name = "haicap.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from haicap.documents import checks  # noqa: F401  (registers the deploy check)

@@ -151,3 +151,13 @@ def test_sandbox_fails_as_often_as_the_failure_rate_says():
     with pytest.raises(ScannerUnavailable):
         SandboxScanner(latency_ms=0, failure_rate=1.0).scan(io.BytesIO(PDF))
     assert not SandboxScanner(latency_ms=0, failure_rate=0.0).scan(io.BytesIO(PDF)).infected
+
+
+def test_deploy_check_warns_about_the_sandbox_scanner_and_refuses_an_unknown_one(settings):
+    from haicap.documents.checks import scanner_check
+
+    assert [m.id for m in scanner_check(None)] == ["haicap.documents.W001"]
+    settings.HAICAP_SCANNER = "clamav-typo"
+    assert [m.id for m in scanner_check(None)] == ["haicap.documents.E001"]
+    settings.HAICAP_SCANNER = "clamd"
+    assert scanner_check(None) == []
