@@ -1,0 +1,122 @@
+"""Which notifications an outbox message makes, and their words.
+
+Citizens hear about each status change of their dossier (by SMS and email when they gave a
+number or an address; in the app when they have an account and gave neither). Officers hear in
+the app from task timers: "due soon" to the task's assignee (the whole queue of the task's unit
+and role while nobody claimed it), then to the unit's leaders; "overdue" to both. Moves that
+change nothing for the applicant (claim, forward inside the unit, send back) make nothing.
+"""
+
+from datetime import datetime
+
+from haicap.core.models import User
+from haicap.core.roles import Role
+from haicap.dossiers.models import DossierEvent, OutboxMessage, Status, Task, TimerKind
+from haicap.dossiers.services import RECEIVED_ON_SUBMISSION
+from haicap.notifications.gateways import sender_for
+from haicap.notifications.models import Channel, DeliveryStatus, Kind, Notification
+from haicap.notifications.texts import Facts, render, sms_segments
+
+DOSSIER_TYPE = "vn.haicap.dossier."
+TIMER_KINDS = {"vn.haicap.task.due_soon": Kind.DUE_SOON, "vn.haicap.task.overdue": Kind.OVERDUE}
+
+ACTION_KINDS = {
+    "receive": Kind.RECEIVED,
+    "request_supplement": Kind.SUPPLEMENT_REQUESTED,
+    "receive_supplement": Kind.SUPPLEMENT_RECEIVED,
+    "extend": Kind.EXTENDED,
+    "return_result": Kind.RETURNED,
+}
+
+
+def notifications_for(message: OutboxMessage, now: datetime) -> list[Notification]:
+    """The unsaved notifications of one outbox message (none for types nobody is told of)."""
+    if message.type.startswith(DOSSIER_TYPE):
+        return _for_applicant(message, now)
+    if message.type in TIMER_KINDS:
+        return _for_officers(message, now)
+    return []
+
+
+def citizen_kind(event: DossierEvent) -> str | None:
+    """What the applicant is told of a move, if anything."""
+    if event.action == "submit":
+        # A desk receives its own submissions at once: "received" says it all.
+        return None if event.note in RECEIVED_ON_SUBMISSION else Kind.SUBMITTED
+    if event.action == "refuse":
+        return Kind.REFUSED if event.to_status == Status.REFUSED else Kind.STOPPED
+    if event.action in ACTION_KINDS:
+        return ACTION_KINDS[event.action]
+    if event.to_status == Status.FINISHED and event.from_status != Status.FINISHED:
+        return Kind.RESULT_READY
+    return None
+
+
+def _for_applicant(message: OutboxMessage, now: datetime) -> list[Notification]:
+    action = message.type.removeprefix(DOSSIER_TYPE)
+    event = (DossierEvent.objects.select_related("dossier")
+             .filter(dossier__code=message.subject, action=action, at=message.time)
+             .order_by("-id").first())
+    kind = citizen_kind(event) if event is not None else None
+    if kind is None:
+        return []
+    dossier = event.dossier
+    facts = Facts(code=dossier.code, due_at=_moment(event.data.get("due_at")) or dossier.due_at,
+                  reason=event.note)
+    made = [_queued(message, kind, channel, address, dossier.applicant, facts, now)
+            for channel, address in ((Channel.SMS, dossier.applicant_phone),
+                                     (Channel.EMAIL, dossier.applicant_email)) if address]
+    if not made and dossier.applicant is not None:
+        made.append(_in_app(message, kind, dossier.applicant, facts, now))
+    return made
+
+
+def _for_officers(message: OutboxMessage, now: datetime) -> list[Notification]:
+    data = message.data
+    task = Task.objects.select_related("assignee").filter(pk=data.get("task")).first()
+    if task is None:
+        return []
+    kind, timer = TIMER_KINDS[message.type], data.get("timer")
+    facts = Facts(code=message.subject, due_at=_moment(data.get("due_at")),
+                  step=task.step_name or task.step_key,
+                  assignee=task.assignee.full_name if task.assignee else "")
+    workers = leaders = []
+    if timer in (TimerKind.WARN_ASSIGNEE, TimerKind.OVERDUE):
+        workers = _workers(data)
+    if timer in (TimerKind.WARN_LEADER, TimerKind.OVERDUE):
+        leaders = [user for user in User.objects.filter(office=data.get("office"),
+                                                        role=Role.LEADER, is_active=True)
+                   if user not in workers]
+    return ([_in_app(message, kind, user, facts, now) for user in workers]
+            + [_in_app(message, kind, user, facts, now, for_leader=kind == Kind.DUE_SOON)
+               for user in leaders])
+
+
+def _workers(data: dict) -> list[User]:
+    """The assignee, or while nobody claimed the task, everyone of its unit and role."""
+    if data.get("assignee"):
+        return list(User.objects.filter(pk=data["assignee"], is_active=True))
+    return list(User.objects.filter(office=data.get("office"), role=data.get("role"),
+                                    is_active=True))
+
+
+def _queued(message, kind, channel, address, user, facts, now) -> Notification:
+    text = render(kind, channel, facts)
+    return Notification(
+        message_id=message.pk, dossier_code=message.subject, kind=kind, channel=channel,
+        recipient=user, address=address, text=text,
+        sms_segments=sms_segments(text) if channel == Channel.SMS else None,
+        status=DeliveryStatus.QUEUED, next_attempt_at=now,
+        sandbox=sender_for(channel).is_sandbox, created_at=now)
+
+
+def _in_app(message, kind, user, facts, now, *, for_leader=False) -> Notification:
+    """In the app the stored row is the delivery."""
+    return Notification(
+        message_id=message.pk, dossier_code=message.subject, kind=kind, channel=Channel.IN_APP,
+        recipient=user, text=render(kind, Channel.IN_APP, facts, for_leader=for_leader),
+        status=DeliveryStatus.SENT, created_at=now, sent_at=now)
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
