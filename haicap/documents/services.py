@@ -19,8 +19,9 @@ Signatures other apps call (kept stable):
 
     attach_uploads(dossier: Dossier, uploads: dict[str, str]) -> None
         In the caller's transaction (submit_dossier): links each upload (field name → upload
-        id) to the dossier's document row of that field and copies its size, SHA-256 and
-        content type there. Refuses, with InvalidInput code "invalid_form" and
+        id) to the dossier's document row of that field (the newest without a file: a
+        supplement adds rows to a filed dossier) and copies its size, SHA-256 and content type
+        there. Refuses, with InvalidInput code "invalid_form" and
         `details={field: [{"code", "message"}]}`, an upload that is unknown or another
         uploader's (`upload_not_found`), infected (`upload_infected`), not scanned clean yet
         (`upload_not_scanned`) or already in a dossier (`upload_already_used`).
@@ -280,12 +281,12 @@ def _attach_problem(upload: StoredFile | None, dossier: Dossier) -> tuple[str, s
 
 
 def _uploaded_by_submitter(upload: StoredFile, dossier: Dossier) -> bool:
-    """A partner system uses only its own uploads, a citizen only theirs, a desk only those of
-    its unit."""
+    """The applicant's own uploads (a citizen's dossier, a supplement to it); a partner
+    system's own in the dossiers it sends; the receiving desk unit's in a desk dossier."""
+    if dossier.applicant_id is not None and upload.uploaded_by_id == dossier.applicant_id:
+        return True
     if dossier.channel == Channel.API:
         return bool(dossier.idempotency_client) and upload.client == dossier.idempotency_client
-    if dossier.channel == Channel.ONLINE:
-        return dossier.applicant_id is not None and upload.uploaded_by_id == dossier.applicant_id
     if dossier.channel in DESK_CHANNELS:
         return upload.office_id is not None and upload.office_id == dossier.receiving_office_id
     return False

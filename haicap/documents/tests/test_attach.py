@@ -109,3 +109,21 @@ def test_desk_officer_attaches_uploads_of_their_unit_only(province):
                      desk=province["hai_chau"]).dossier
 
     assert dossier.documents.get(field_name=first_field()).stored_file == colleague
+
+
+def test_applicant_adds_their_upload_to_a_later_document_row_of_any_channel(province):
+    """A supplement adds document rows to a filed dossier; a linked dossier keeps the
+    applicant's account though its channel is `linked`."""
+    citizen = province["citizen"]
+    dossier = submit(Caller(user=citizen), {}, channel="online").dossier
+    Dossier.objects.filter(pk=dossier.pk).update(channel="linked")
+    dossier.refresh_from_db()
+    row = DossierDocument.objects.create(dossier=dossier, field_name="supplement_1",
+                                         filename="", content_type="")
+    upload = services.store_upload(PNG, uploader=citizen, filename="bo-sung.png")
+
+    services.attach_uploads(dossier, {"supplement_1": str(upload.pk)})
+
+    row.refresh_from_db()
+    assert row.stored_file == upload and row.filename == "bo-sung.png"
+    assert row.content_type == "image/png"
