@@ -2,6 +2,7 @@
 checks, own uploads only, and the upload named in a dossier submission."""
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from haicap.catalog.eforms import MAX_FILE_BYTES
@@ -97,3 +98,16 @@ def test_get_upload_shows_my_own_and_404_for_another_callers(client, token, prov
     assert client.get(f"{URL}/{mine['id']}", **bearer(token)).json()["id"] == mine["id"]
     refused = client.get(f"{URL}/{mine['id']}", **bearer(other))
     assert refused.status_code == 404 and refused.json()["code"] == "upload_not_found"
+
+
+def test_a_3_mb_scan_spooled_to_a_temporary_file_is_stored_whole(client, token):
+    """Django keeps uploads over 2.5 MB in a temporary file; the checks stream it the same."""
+    content = PDF + b"0" * (3 * 1024 * 1024)
+
+    response = send(client, content, token)
+
+    assert response.status_code == 201
+    stored = StoredFile.objects.get()
+    assert stored.size == len(content)
+    with default_storage.open(stored.storage_name, "rb") as saved:
+        assert saved.read() == content
