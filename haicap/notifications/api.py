@@ -9,15 +9,15 @@ from ninja.security import django_auth
 
 from haicap.core.errors import ErrorOut
 from haicap.notifications import selectors, services
-from haicap.notifications.models import Channel, DeliveryStatus, Kind
+from haicap.notifications.models import DeliveryStatus, NotificationChannel, NotificationKind
 
 router = Router(tags=["notifications"], auth=django_auth)
 
 
 class NotificationOut(Schema):
     id: int
-    kind: Kind
-    channel: Channel
+    kind: NotificationKind
+    channel: NotificationChannel
     dossier_code: str
     text: str = Field(description="The Vietnamese text as sent")
     status: DeliveryStatus

@@ -26,7 +26,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from haicap.notifications import conf
-from haicap.notifications.models import Channel, Notification
+from haicap.notifications.models import Notification, NotificationChannel
 from haicap.notifications.texts import sms_segments
 
 # Vietnamese mobile numbers since the 2018 renumbering: 10 digits, 03x, 05x, 07x, 08x, 09x.
@@ -121,7 +121,7 @@ class EmailSender:
 
 
 def sender_for(channel: str) -> Sender:
-    if channel == Channel.SMS:
+    if channel == NotificationChannel.SMS:
         return SandboxSmsGateway()
     if conf.email_adapter() == "django":
         return EmailSender()

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class Channel(models.TextChoices):
+class NotificationChannel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("Email")
     IN_APP = "in_app", _("In the app")
@@ -24,7 +24,7 @@ class DeliveryStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")  # the gateway refused it: never retried
 
 
-class Kind(models.TextChoices):
+class NotificationKind(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted online")
     RECEIVED = "received", _("Received")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
@@ -44,15 +44,15 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(recipient=user)
 
     def unread(self) -> "NotificationQuerySet":
-        return self.filter(channel=Channel.IN_APP, read_at__isnull=True)
+        return self.filter(channel=NotificationChannel.IN_APP, read_at__isnull=True)
 
 
 class Notification(models.Model):
     # The outbox message it was made from (kept as an id: the outbox may be pruned).
     message_id = models.UUIDField(_("outbox message"), db_index=True)
     dossier_code = models.CharField(_("dossier code"), max_length=40, blank=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=NotificationChannel.choices)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   null=True, blank=True, related_name="notifications",
                                   verbose_name=_("recipient"))

@@ -14,18 +14,24 @@ from haicap.core.roles import Role
 from haicap.dossiers.models import DossierEvent, OutboxMessage, Status, Task, TimerKind
 from haicap.dossiers.services import RECEIVED_ON_SUBMISSION
 from haicap.notifications.gateways import sender_for
-from haicap.notifications.models import Channel, DeliveryStatus, Kind, Notification
+from haicap.notifications.models import (
+    DeliveryStatus,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+)
 from haicap.notifications.texts import Facts, render, sms_segments
 
 DOSSIER_TYPE = "vn.haicap.dossier."
-TIMER_KINDS = {"vn.haicap.task.due_soon": Kind.DUE_SOON, "vn.haicap.task.overdue": Kind.OVERDUE}
+TIMER_KINDS = {"vn.haicap.task.due_soon": NotificationKind.DUE_SOON,
+               "vn.haicap.task.overdue": NotificationKind.OVERDUE}
 
 ACTION_KINDS = {
-    "receive": Kind.RECEIVED,
-    "request_supplement": Kind.SUPPLEMENT_REQUESTED,
-    "receive_supplement": Kind.SUPPLEMENT_RECEIVED,
-    "extend": Kind.EXTENDED,
-    "return_result": Kind.RETURNED,
+    "receive": NotificationKind.RECEIVED,
+    "request_supplement": NotificationKind.SUPPLEMENT_REQUESTED,
+    "receive_supplement": NotificationKind.SUPPLEMENT_RECEIVED,
+    "extend": NotificationKind.EXTENDED,
+    "return_result": NotificationKind.RETURNED,
 }
 
 
@@ -42,13 +48,15 @@ def citizen_kind(event: DossierEvent) -> str | None:
     """What the applicant is told of a move, if anything."""
     if event.action == "submit":
         # A desk receives its own submissions at once: "received" says it all.
-        return None if event.note in RECEIVED_ON_SUBMISSION else Kind.SUBMITTED
+        return None if event.note in RECEIVED_ON_SUBMISSION else NotificationKind.SUBMITTED
     if event.action == "refuse":
-        return Kind.REFUSED if event.to_status == Status.REFUSED else Kind.STOPPED
+        if event.to_status == Status.REFUSED:
+            return NotificationKind.REFUSED
+        return NotificationKind.STOPPED
     if event.action in ACTION_KINDS:
         return ACTION_KINDS[event.action]
     if event.to_status == Status.FINISHED and event.from_status != Status.FINISHED:
-        return Kind.RESULT_READY
+        return NotificationKind.RESULT_READY
     return None
 
 
@@ -64,8 +72,9 @@ def _for_applicant(message: OutboxMessage, now: datetime) -> list[Notification]:
     facts = Facts(code=dossier.code, due_at=_moment(event.data.get("due_at")) or dossier.due_at,
                   reason=event.note)
     made = [_queued(message, kind, channel, address, dossier.applicant, facts, now)
-            for channel, address in ((Channel.SMS, dossier.applicant_phone),
-                                     (Channel.EMAIL, dossier.applicant_email)) if address]
+            for channel, address in ((NotificationChannel.SMS, dossier.applicant_phone),
+                                     (NotificationChannel.EMAIL, dossier.applicant_email))
+            if address]
     if not made and dossier.applicant is not None:
         made.append(_in_app(message, kind, dossier.applicant, facts, now))
     return made
@@ -88,8 +97,8 @@ def _for_officers(message: OutboxMessage, now: datetime) -> list[Notification]:
                                                         role=Role.LEADER, is_active=True)
                    if user not in workers]
     return ([_in_app(message, kind, user, facts, now) for user in workers]
-            + [_in_app(message, kind, user, facts, now, for_leader=kind == Kind.DUE_SOON)
-               for user in leaders])
+            + [_in_app(message, kind, user, facts, now,
+                       for_leader=kind == NotificationKind.DUE_SOON) for user in leaders])
 
 
 def _workers(data: dict) -> list[User]:
@@ -105,7 +114,7 @@ def _queued(message, kind, channel, address, user, facts, now) -> Notification:
     return Notification(
         message_id=message.pk, dossier_code=message.subject, kind=kind, channel=channel,
         recipient=user, address=address, text=text,
-        sms_segments=sms_segments(text) if channel == Channel.SMS else None,
+        sms_segments=sms_segments(text) if channel == NotificationChannel.SMS else None,
         status=DeliveryStatus.QUEUED, next_attempt_at=now,
         sandbox=sender_for(channel).is_sandbox, created_at=now)
 
@@ -113,8 +122,9 @@ def _queued(message, kind, channel, address, user, facts, now) -> Notification:
 def _in_app(message, kind, user, facts, now, *, for_leader=False) -> Notification:
     """In the app the stored row is the delivery."""
     return Notification(
-        message_id=message.pk, dossier_code=message.subject, kind=kind, channel=Channel.IN_APP,
-        recipient=user, text=render(kind, Channel.IN_APP, facts, for_leader=for_leader),
+        message_id=message.pk, dossier_code=message.subject, kind=kind,
+        channel=NotificationChannel.IN_APP, recipient=user,
+        text=render(kind, NotificationChannel.IN_APP, facts, for_leader=for_leader),
         status=DeliveryStatus.SENT, created_at=now, sent_at=now)
 
 

@@ -15,31 +15,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haicap.notifications.models import Channel, Kind
+from haicap.notifications.models import NotificationChannel, NotificationKind
 
 SMS_REASON_CHARS = 60
 
 TEXTS = {
-    Kind.SUBMITTED: gettext_lazy(
+    NotificationKind.SUBMITTED: gettext_lazy(
         "Dossier %(code)s was submitted online. The one-stop desk will check it and send you "
         "the appointment date."),
-    Kind.RECEIVED: gettext_lazy("Dossier %(code)s was received. Result appointment: %(date)s."),
-    Kind.SUPPLEMENT_REQUESTED: gettext_lazy(
+    NotificationKind.RECEIVED: gettext_lazy(
+        "Dossier %(code)s was received. Result appointment: %(date)s."),
+    NotificationKind.SUPPLEMENT_REQUESTED: gettext_lazy(
         "Dossier %(code)s needs a supplement: %(reason)s. Please bring it to the one-stop "
         "desk."),
-    Kind.SUPPLEMENT_RECEIVED: gettext_lazy(
+    NotificationKind.SUPPLEMENT_RECEIVED: gettext_lazy(
         "Dossier %(code)s: the supplement was received. New result appointment: %(date)s."),
-    Kind.REFUSED: gettext_lazy("Dossier %(code)s was not received. Reason: %(reason)s."),
-    Kind.STOPPED: gettext_lazy("Processing of dossier %(code)s was stopped. Reason: "
-                               "%(reason)s."),
-    Kind.RESULT_READY: gettext_lazy(
+    NotificationKind.REFUSED: gettext_lazy(
+        "Dossier %(code)s was not received. Reason: %(reason)s."),
+    NotificationKind.STOPPED: gettext_lazy(
+        "Processing of dossier %(code)s was stopped. Reason: %(reason)s."),
+    NotificationKind.RESULT_READY: gettext_lazy(
         "Dossier %(code)s has its result. Please collect it as you chose when applying."),
-    Kind.RETURNED: gettext_lazy("The result of dossier %(code)s was handed over. Thank you."),
-    Kind.EXTENDED: gettext_lazy(
+    NotificationKind.RETURNED: gettext_lazy(
+        "The result of dossier %(code)s was handed over. Thank you."),
+    NotificationKind.EXTENDED: gettext_lazy(
         "Dossier %(code)s is late; we apologise. New appointment: %(date)s. Reason: "
         "%(reason)s."),
-    Kind.DUE_SOON: gettext_lazy("Dossier %(code)s: step “%(step)s” is due at %(date)s."),
-    Kind.OVERDUE: gettext_lazy("Dossier %(code)s: step “%(step)s” is overdue since %(date)s."),
+    NotificationKind.DUE_SOON: gettext_lazy(
+        "Dossier %(code)s: step “%(step)s” is due at %(date)s."),
+    NotificationKind.OVERDUE: gettext_lazy(
+        "Dossier %(code)s: step “%(step)s” is overdue since %(date)s."),
 }
 # A dossier asked for a supplement before reception has no appointment yet.
 SUPPLEMENT_RECEIVED_BEFORE_RECEPTION = gettext_lazy(
@@ -61,12 +66,12 @@ class Facts:
 
 def render(kind: str, channel: str, facts: Facts, *, for_leader: bool = False) -> str:
     reason = facts.reason.strip()
-    if channel == Channel.SMS and len(reason) > SMS_REASON_CHARS:
+    if channel == NotificationChannel.SMS and len(reason) > SMS_REASON_CHARS:
         reason = reason[:SMS_REASON_CHARS - 1].rstrip() + "…"
-    template = TEXTS[Kind(kind)]
+    template = TEXTS[NotificationKind(kind)]
     if for_leader:
         template = LEADER_DUE_SOON
-    elif kind == Kind.SUPPLEMENT_RECEIVED and facts.due_at is None:
+    elif kind == NotificationKind.SUPPLEMENT_RECEIVED and facts.due_at is None:
         template = SUPPLEMENT_RECEIVED_BEFORE_RECEPTION
     return str(template) % {"code": facts.code, "date": _moment(facts.due_at),
                             "reason": reason, "step": facts.step,

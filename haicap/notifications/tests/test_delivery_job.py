@@ -16,7 +16,7 @@ from haicap.dossiers.tests import test_engine
 from haicap.dossiers.tests.test_engine import at
 from haicap.dossiers.tests.test_timers import run_worker
 from haicap.notifications import services, tasks
-from haicap.notifications.models import DeliveryStatus, Kind, Notification
+from haicap.notifications.models import DeliveryStatus, Notification, NotificationKind
 from haicap.notifications.tests.test_dispatch import quick_gateways, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,8 @@ def test_the_delivery_job_drains_the_outbox_sends_and_runs_again_later(province,
     run_worker(monkeypatch)
 
     assert set(Notification.objects.filter(dossier_code=dossier.code)
-               .values_list("kind", "status")) == {(Kind.SUBMITTED, DeliveryStatus.SENT)}
+               .values_list("kind", "status")) == {(NotificationKind.SUBMITTED,
+                                                    DeliveryStatus.SENT)}
     [done] = delivery_jobs("SUCCESSFUL")
     assert done.return_value == {"messages": 1, "notifications": 2, "sent": 2}
     [waiting] = delivery_jobs()

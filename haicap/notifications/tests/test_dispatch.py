@@ -11,7 +11,12 @@ from haicap.dossiers.models import OutboxMessage
 from haicap.dossiers.tests import test_engine
 from haicap.dossiers.tests.test_engine import HAI_CHAU_ADDRESS, MARITAL_STATUS, act, at, fresh
 from haicap.notifications import services as notifications
-from haicap.notifications.models import Channel, DeliveryStatus, Kind, Notification
+from haicap.notifications.models import (
+    DeliveryStatus,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+)
 from haicap.notifications.texts import sms_segments
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +44,14 @@ def submit(channel="online", desk=None, phone="0905123456", email="mai@example.v
 
 
 def sms_kinds(dossier) -> list[str]:
-    return list(Notification.objects.filter(dossier_code=dossier.code, channel=Channel.SMS)
+    return list(Notification.objects.filter(dossier_code=dossier.code,
+                                            channel=NotificationChannel.SMS)
                 .order_by("id").values_list("kind", flat=True))
 
 
 def sms(dossier, kind) -> Notification:
-    return Notification.objects.get(dossier_code=dossier.code, channel=Channel.SMS, kind=kind)
+    return Notification.objects.get(dossier_code=dossier.code, channel=NotificationChannel.SMS,
+                                    kind=kind)
 
 
 def test_each_status_change_tells_the_applicant_once_in_order(province, monkeypatch):
@@ -73,8 +80,8 @@ def test_each_status_change_tells_the_applicant_once_in_order(province, monkeypa
 
     report = notifications.dispatch_outbox()
 
-    assert sms_kinds(dossier) == [Kind.SUBMITTED, Kind.RECEIVED, Kind.SUPPLEMENT_REQUESTED,
-                                  Kind.SUPPLEMENT_RECEIVED, Kind.RESULT_READY, Kind.RETURNED]
+    assert sms_kinds(dossier) == ["submitted", "received", "supplement_requested",
+                                  "supplement_received", "result_ready", "returned"]
     assert report.notifications == 12  # each by SMS and by email
     assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
     assert notifications.dispatch_outbox() == notifications.DispatchReport(0, 0)
@@ -89,12 +96,12 @@ def test_the_texts_carry_the_code_the_date_and_the_reason_in_vietnamese(province
         reason="Thiếu bản sao giấy khai sinh của người yêu cầu")
     notifications.dispatch_outbox()
 
-    received = sms(dossier, Kind.RECEIVED)
+    received = sms(dossier, NotificationKind.RECEIVED)
     assert received.text == (f"Hồ sơ {dossier.code} đã được tiếp nhận. Hẹn trả kết quả: "
                              f"17:00 13/03/2025.")
     # a desk submission is received at once: no "submitted" message
-    assert sorted(sms_kinds(dossier)) == [Kind.RECEIVED, Kind.SUPPLEMENT_REQUESTED]
-    supplement = sms(dossier, Kind.SUPPLEMENT_REQUESTED)
+    assert sorted(sms_kinds(dossier)) == ["received", "supplement_requested"]
+    supplement = sms(dossier, NotificationKind.SUPPLEMENT_REQUESTED)
     assert "Thiếu bản sao giấy khai sinh của người yêu cầu" in supplement.text
     for text in (received.text, supplement.text):
         assert dossier.code in text and len(text) <= 160
@@ -115,9 +122,9 @@ def test_a_refusal_and_an_apology_carry_their_reason_and_new_date(province, monk
 
     notifications.dispatch_outbox()
 
-    assert sms(refused, Kind.REFUSED).text == (
+    assert sms(refused, NotificationKind.REFUSED).text == (
         f"Hồ sơ {refused.code} không được tiếp nhận. Lý do: Sai thẩm quyền.")
-    extended = sms(late, Kind.EXTENDED).text
+    extended = sms(late, NotificationKind.EXTENDED).text
     assert "17:00 20/03/2025" in extended and "Cần xác minh thêm" in extended
 
 
@@ -129,9 +136,10 @@ def test_a_long_reason_is_cut_in_the_sms_and_whole_in_the_email(province):
 
     notifications.dispatch_outbox()
 
-    by_sms = sms(dossier, Kind.SUPPLEMENT_REQUESTED)
-    by_email = Notification.objects.get(dossier_code=dossier.code, channel=Channel.EMAIL,
-                                        kind=Kind.SUPPLEMENT_REQUESTED)
+    by_sms = sms(dossier, NotificationKind.SUPPLEMENT_REQUESTED)
+    by_email = Notification.objects.get(dossier_code=dossier.code,
+                                        channel=NotificationChannel.EMAIL,
+                                        kind=NotificationKind.SUPPLEMENT_REQUESTED)
     assert reason in by_email.text and reason not in by_sms.text and "…" in by_sms.text
     assert len(by_sms.text) <= 160
 
@@ -145,7 +153,7 @@ def test_an_applicant_with_an_account_and_no_number_hears_in_the_app(province):
     notifications.dispatch_outbox()
 
     [note] = Notification.objects.filter(dossier_code=dossier.code)
-    assert (note.channel, note.recipient, note.status) == (Channel.IN_APP, citizen,
+    assert (note.channel, note.recipient, note.status) == (NotificationChannel.IN_APP, citizen,
                                                            DeliveryStatus.SENT)
 
 
@@ -161,22 +169,22 @@ def test_timers_warn_the_queue_then_the_leader_then_both_when_overdue(province, 
     at(monkeypatch, 2025, 3, 11, 14, 0)  # 75 %: nobody claimed the task yet
     timers.tick()
     notifications.dispatch_outbox()
-    assert told(Kind.DUE_SOON) == sorted([province["specialist"].username,
+    assert told(NotificationKind.DUE_SOON) == sorted([province["specialist"].username,
                                           province["other_specialist"].username])
     act(engine.claim_task, province["specialist"], dossier)
     at(monkeypatch, 2025, 3, 11, 16, 0)  # 90 %
     timers.tick()
     notifications.dispatch_outbox()
-    leader_note = Notification.objects.get(kind=Kind.DUE_SOON,
+    leader_note = Notification.objects.get(kind=NotificationKind.DUE_SOON,
                                            recipient=province["leader"])
     assert province["specialist"].full_name in leader_note.text
     at(monkeypatch, 2025, 3, 11, 17, 1)
     timers.tick()
     notifications.dispatch_outbox()
-    assert told(Kind.OVERDUE) == sorted([province["specialist"].username,
+    assert told(NotificationKind.OVERDUE) == sorted([province["specialist"].username,
                                          province["leader"].username])
-    overdue = Notification.objects.filter(kind=Kind.OVERDUE).first()
-    assert overdue.channel == Channel.IN_APP and "quá hạn" in overdue.text
+    overdue = Notification.objects.filter(kind=NotificationKind.OVERDUE).first()
+    assert overdue.channel == NotificationChannel.IN_APP and "quá hạn" in overdue.text
 
 
 # -- sending ---------------------------------------------------------------------------------------
@@ -188,7 +196,7 @@ def test_sending_delivers_sms_and_email(province):
     report = notifications.send_due()
 
     assert report.counts == {"sent": 2}
-    note = sms(dossier, Kind.SUBMITTED)
+    note = sms(dossier, NotificationKind.SUBMITTED)
     assert note.status == DeliveryStatus.SENT and note.provider_id.startswith("sandbox-sms-")
     [email] = mail.outbox
     assert email.to == ["mai@example.vn"] and dossier.code in email.subject
@@ -202,7 +210,7 @@ def test_the_gateway_rejects_an_unknown_number_and_it_is_never_retried(province,
     notifications.dispatch_outbox()
 
     assert notifications.send_due().counts == {"rejected": 1}
-    note = sms(dossier, Kind.SUBMITTED)
+    note = sms(dossier, NotificationKind.SUBMITTED)
     assert (note.status, note.error_code, note.attempts) == (DeliveryStatus.REJECTED,
                                                              "unknown_subscriber", 1)
     at(monkeypatch, 2025, 3, 11, 9, 0)
@@ -218,18 +226,18 @@ def test_a_transient_failure_is_retried_with_backoff_then_given_up(province, mon
     notifications.dispatch_outbox()
 
     assert notifications.send_due().counts == {"retry": 1}
-    note = sms(dossier, Kind.SUBMITTED)
+    note = sms(dossier, NotificationKind.SUBMITTED)
     assert (note.status, note.attempts, note.error_code) == (DeliveryStatus.QUEUED, 1,
                                                              "gateway_unavailable")
     assert note.next_attempt_at == test_engine.local(2025, 3, 10, 9, 1, 0)  # 60 s later
     assert notifications.send_due().counts == {}  # not due yet
     at(monkeypatch, 2025, 3, 10, 9, 1, 0)
     assert notifications.send_due().counts == {"retry": 1}
-    assert sms(dossier, Kind.SUBMITTED).next_attempt_at == test_engine.local(2025, 3, 10, 9,
-                                                                              3, 0)  # 120 s
+    retried = sms(dossier, NotificationKind.SUBMITTED)
+    assert retried.next_attempt_at == test_engine.local(2025, 3, 10, 9, 3, 0)  # 120 s
     at(monkeypatch, 2025, 3, 10, 9, 3, 0)
     assert notifications.send_due().counts == {"failed": 1}
-    assert sms(dossier, Kind.SUBMITTED).status == DeliveryStatus.FAILED
+    assert sms(dossier, NotificationKind.SUBMITTED).status == DeliveryStatus.FAILED
 
 
 def test_a_recovered_gateway_sends_on_the_retry(province, monkeypatch, settings):
@@ -242,7 +250,7 @@ def test_a_recovered_gateway_sends_on_the_retry(province, monkeypatch, settings)
     settings.HAICAP_SANDBOX_FAILURE_RATE = 0.0
     at(monkeypatch, 2025, 3, 10, 9, 5, 0)
     assert notifications.send_due().counts == {"sent": 1}
-    note = sms(dossier, Kind.SUBMITTED)
+    note = sms(dossier, NotificationKind.SUBMITTED)
     assert (note.status, note.attempts) == (DeliveryStatus.SENT, 2)
 
 
@@ -255,7 +263,7 @@ def test_the_sandbox_mailbox_writes_files(province, settings, tmp_path):
     assert notifications.send_due().counts == {"sent": 1}
     [written] = (tmp_path / "mail").iterdir()
     assert "mai@example.vn" in written.read_text()
-    assert Notification.objects.get(channel=Channel.EMAIL).sandbox
+    assert Notification.objects.get(channel=NotificationChannel.EMAIL).sandbox
 
 
 def test_sms_segments_follow_the_encoding():

@@ -8,7 +8,7 @@ from haicap.dossiers import timers
 from haicap.dossiers.tests import test_engine
 from haicap.dossiers.tests.test_engine import at
 from haicap.notifications import services
-from haicap.notifications.models import Channel, Notification
+from haicap.notifications.models import Notification, NotificationChannel
 from haicap.notifications.tests.test_dispatch import quick_gateways, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_the_api_lists_only_my_own_notifications_newest_first(told, client):
 
     assert response.status_code == 200
     [item] = response.json()["items"]
-    assert item["dossier_code"] == told["mine"].code and item["channel"] == Channel.SMS
+    assert item["dossier_code"] == told["mine"].code and item["channel"] == NotificationChannel.SMS
     assert item["status"] == "sent" and item["sandbox"] is True
     assert item["text"].startswith(f"Hồ sơ {told['mine'].code}")
 
@@ -54,7 +54,7 @@ def test_the_api_needs_a_signed_in_person(told, client):
 def test_an_officer_marks_in_app_notifications_read_through_the_api(told, client, province):
     client.force_login(province["specialist"])
     [item] = client.get("/api/v1/notifications").json()["items"]
-    assert item["channel"] == Channel.IN_APP and item["read_at"] is None
+    assert item["channel"] == NotificationChannel.IN_APP and item["read_at"] is None
 
     response = client.post("/api/v1/notifications/read", {"ids": [item["id"]]},
                            content_type="application/json")
