@@ -59,6 +59,9 @@ from haicap.dossiers.models import Channel, Dossier, DossierDocument
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 # Declared types that say nothing: the bytes decide.
 UNSPECIFIC_TYPES = {"", "application/octet-stream"}
+# Old or loose names some clients still send for the accepted types.
+TYPE_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png",
+                "application/x-pdf": "application/pdf"}
 DESK_CHANNELS = {Channel.IN_PERSON, Channel.POST, Channel.KIOSK}
 _UNSAFE_NAME_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -72,6 +75,7 @@ def store_upload(content: bytes | File, *, uploader: Caller | User, filename: st
     filename = display_name(filename or file.name or "")
     declared = (content_type or getattr(file, "content_type", None) or "")
     declared = declared.split(";")[0].strip().lower()
+    declared = TYPE_ALIASES.get(declared, declared)
     size, sha256, detected = _inspect(file)
     if declared not in UNSPECIFIC_TYPES and declared != detected:
         raise _invalid_type()

@@ -63,6 +63,13 @@ def test_declared_type_that_the_bytes_contradict_is_refused(partner):
     assert not StoredFile.objects.exists()
 
 
+def test_loose_type_names_of_clients_are_understood(partner):
+    upload = services.store_upload(b"\xff\xd8\xff\xe0 jfif", uploader=partner,
+                                   filename="a.jpg", content_type="image/jpg")
+
+    assert upload.content_type == "image/jpeg"
+
+
 def test_file_over_10_mb_is_refused_with_413_and_nothing_is_written(partner, media_root):
     big = PDF + b"0" * (MAX_FILE_BYTES - len(PDF) + 1)
 
