@@ -82,12 +82,14 @@ def test_the_page_shows_my_messages_with_the_sandbox_label(told, client):
 
     assert told["mine"].code in page and told["theirs"].code not in page
     assert "sandbox" in page and "0905123456" in page
+    assert reverse("portal:my_dossier", args=[told["mine"].code]) in page
 
 
 def test_an_officer_reads_and_marks_all_read_on_the_page(told, client, province):
     client.force_login(province["specialist"])
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "sắp đến hạn" in page and "Đánh dấu 1 thông báo chưa đọc là đã đọc" in page
+    assert "/can-bo/ho-so/" in page  # the dossier in the workspace
 
     response = client.post(reverse("notifications:mark_read"))
 
