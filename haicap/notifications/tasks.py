@@ -19,8 +19,10 @@ from haicap.notifications import conf, services
 
 @background_task()
 def deliver() -> dict:
-    dispatched, sent = services.deliver_once()
-    schedule()
+    try:
+        dispatched, sent = services.deliver_once()
+    finally:
+        schedule()  # a failed pass must not end the chain
     return {"messages": dispatched.messages, "notifications": dispatched.notifications,
             **sent.counts}
 

@@ -149,3 +149,14 @@ def test_two_dispatchers_at_once_publish_each_message_once():
         assert sum(result["value"] for _, result in runs) == 40
     finally:
         delete_committed(ids)
+
+
+def test_a_failed_pass_still_schedules_the_next_one(monkeypatch):
+    def broken():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "deliver_once", broken)
+
+    with pytest.raises(RuntimeError):
+        tasks.deliver.call()
+    assert len(delivery_jobs()) == 1
