@@ -168,6 +168,12 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["competent_office", "status", "due_at"]),
             models.Index(fields=["receiving_office", "status", "due_at"]),
+            # A commune's dossiers newest first (the default order), one index per office
+            # column: each half of the commune scope is read in order and stops at the page.
+            models.Index(fields=["competent_office", "-submitted_at", "-id"],
+                         name="dossier_competent_newest"),
+            models.Index(fields=["receiving_office", "-submitted_at", "-id"],
+                         name="dossier_receiving_newest"),
             # A partner system's own dossiers, newest first.
             models.Index(fields=["idempotency_client", "-submitted_at"]),
         ]
@@ -342,7 +348,12 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["office", "role", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["office", "role", "status", "due_at"]),
+            # A unit's queue, earliest due first, read in order (no sort of the whole queue).
+            models.Index(fields=["office", "role", "due_at", "id"], name="task_active_queue",
+                         condition=models.Q(status__in=ACTIVE_TASK_STATUSES)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.step_key}"

@@ -49,3 +49,10 @@ def tracked_dossier(code: str, id_number: str) -> Dossier:
         raise NotFound(_("No dossier has this code and identification number."),
                        code="dossier_not_found")
     return dossier
+
+
+def bounded_count(queryset, cap: int) -> int:
+    """How many rows, counted no further than `cap`: `cap + 1` means "more than `cap`" (a list
+    then shows "1000+"). A scope over a commune's tens of thousands of dossiers is not counted
+    row by row on every page."""
+    return queryset.order_by()[:cap + 1].count()
