@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,7 +138,7 @@ def _applicant_commune(address: str) -> Commune:
     if found.province.code != settings.HAICAP_PROVINCE_CODE:
         raise InvalidInput(_("The applicant's address is not in this province."),
                            code="address_outside_province")
-    return Commune.objects.select_related("province").get(code=found.commune.code)
+    return Commune.objects.get(code=found.commune.code)
 
 
 def _create(procedure, version, channel, applicant: Applicant, cleaned, commune, competent,
@@ -161,7 +161,7 @@ def _create(procedure, version, channel, applicant: Applicant, cleaned, commune,
         form_data=cleaned,
         receiving_office=receiving,
         competent_office=competent,
-        province=commune.province,
+        province_id=commune.province_id,
         submitted_at=now,
         idempotency_client=idempotency_client,
         idempotency_key=idempotency_key,
@@ -177,12 +177,21 @@ def _check_applicant(applicant: Applicant) -> None:
 
 
 def _next_code(office: Office, year: int) -> str:
-    """`<office code>-<year>-<number>`: readable on a slip, unique, gap-free per office."""
-    counter, _created = SequenceCounter.objects.select_for_update().get_or_create(
-        office=office, year=year)
-    SequenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"{office.code}-{year}-{counter.last:06d}"
+    """`<office code>-<year>-<number>`: readable on a slip, unique, gap-free per office.
+
+    One statement (an upsert returning the new number, on PostgreSQL and SQLite alike): the
+    counter row stays locked until the transaction ends, so every other submission to the
+    same office waits; the fewer round trips while it is held, the more submissions a second.
+    """
+    quote = connection.ops.quote_name
+    table, last = quote(SequenceCounter._meta.db_table), quote("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (office_id, year, {last}) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (office_id, year) DO UPDATE SET {last} = {table}.{last} + 1 "
+            f"RETURNING {last}", [office.pk, year])
+        number = cursor.fetchone()[0]
+    return f"{office.code}-{year}-{number:06d}"
 
 
 def _add_documents(dossier: Dossier, documents: dict) -> None:
