@@ -34,9 +34,13 @@ NEXT_STEP = {
     Status.RETURNED: gettext_lazy("Your result has been handed over."),
 }
 
+SUPPLEMENT_SENT = gettext_lazy(
+    "You sent the documents asked for; the desk is checking them. The time limit stays paused "
+    "until it confirms.")
+
 # Each event of the log in the applicant's words; `%(office)s` is where it happened or went.
 EVENT_WORDS = {
-    "submit": gettext_lazy("Dossier filed (%(channel)s)"),
+    "submit": gettext_lazy("Dossier filed: %(channel)s"),
     "receive": gettext_lazy("Received by %(office)s"),
     "forward": gettext_lazy("Passed on to %(office)s"),
     "approve": gettext_lazy("The decision was approved"),
@@ -74,6 +78,13 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class DocumentRow:
+    name: str
+    size: int | None
+    url: str  # the document viewer, "" when no file is kept (a descriptor, a refused upload)
+
+
+@dataclass(frozen=True)
 class SlipLink:
     form: str
     title: str
@@ -90,6 +101,24 @@ def badge(dossier: Dossier, now: datetime, soon_limit: datetime) -> str:
     if dossier.status in RUNNING_STATUSES and due is not None and now <= due <= soon_limit:
         return DUE_SOON
     return ""
+
+
+def next_step(dossier: Dossier, supplement_sent: bool) -> str:
+    """What the status means for the applicant now."""
+    if dossier.status == Status.WAITING_SUPPLEMENT and supplement_sent:
+        return str(SUPPLEMENT_SENT)
+    return str(NEXT_STEP[Status(dossier.status)])
+
+
+def document_rows(documents) -> list[DocumentRow]:
+    """The dossier's documents, each linked to its viewer when its file is kept."""
+    rows = []
+    for document in documents:
+        stored = getattr(document, "stored_file", None)  # None: no upload behind it
+        url = (reverse("documents:citizen_viewer", args=[stored.pk])
+               if stored is not None and stored.storage_name else "")
+        rows.append(DocumentRow(document.filename or document.field_name, document.size, url))
+    return rows
 
 
 def history(dossier: Dossier, events, offices: dict) -> list[HistoryEntry]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from haicap.core.errors import NotFound
 from haicap.core.models import Office
 from haicap.core.roles import Role
-from haicap.dossiers.models import Dossier, DossierEvent
+from haicap.dossiers.models import Dossier, DossierDocument, DossierEvent
 
 
 def my_dossiers(citizen):
@@ -23,8 +23,10 @@ def my_dossier(citizen, code: str) -> Dossier:
     """One of the citizen's dossiers with its documents and history; anyone else's is 404."""
     dossier = (my_dossiers(citizen)
                .select_related("procedure_version", "supplement_request")
-               .prefetch_related("documents", Prefetch(
-                   "events", queryset=DossierEvent.objects.order_by("at", "id")))
+               .prefetch_related(
+                   Prefetch("documents", queryset=DossierDocument.objects.select_related(
+                       "stored_file").order_by("id")),
+                   Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")))
                .filter(code=code).first())
     if dossier is None:
         raise NotFound(_("You have no dossier with this code."), code="dossier_not_found")

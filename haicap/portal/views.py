@@ -74,15 +74,16 @@ def _dossier_page(request, dossier, *, note: str = "", errors: dict | None = Non
                   status: int = 200):
     events = list(dossier.events.all())
     now = timezone.now()
+    supplement = _supplement(dossier, note, errors or {})
     context = {
         "dossier": dossier,
         "national_status": NATIONAL_STATUS[Status(dossier.status)],
-        "next_step": presenters.NEXT_STEP[Status(dossier.status)],
+        "next_step": presenters.next_step(dossier, bool(supplement and supplement["sent"])),
         "badge": presenters.badge(dossier, now, due_soon_limit(now)),
         "history": presenters.history(dossier, events, selectors.offices_named_in(events)),
-        "documents": list(dossier.documents.all()),
+        "documents": presenters.document_rows(dossier.documents.all()),
         "slips": presenters.slip_links(dossier, events),
-        "supplement": _supplement(dossier, note, errors or {}),
+        "supplement": supplement,
     }
     return render(request, "portal/my_dossier.html", context, status=status)
 

@@ -291,6 +291,22 @@ def test_the_applicant_sends_the_documents_asked_for_from_the_dossier_page(clien
     added = DossierDocument.objects.get(dossier=dossier, field_name="supplement_1")
     assert added.filename == "giay-chung-tu.pdf" and added.stored_file is not None
     assert dossier.events.filter(action="supplement_submitted").count() == 1
+    page = client.get(sent["Location"]).content.decode()
+    assert reverse("documents:citizen_viewer", args=[added.stored_file.pk]) in page
+    assert "bộ phận một cửa đang kiểm tra" in page  # what happens now, after sending
+
+
+def test_the_officer_sees_that_the_applicant_sent_the_supplement(client, people):
+    dossier = asked_for_supplement(people)
+    url = reverse("workspace:dossier", args=[dossier.code])
+    before = signed_in(client, people["desk"]).get(url).content.decode()
+    assert 'id="sent-supplement"' not in before
+    signed_in(client, people["citizen"]).post(reverse("portal:supplement", args=[dossier.code]),
+                                              {"note": "Giấy chứng tử gửi bản chính tại quầy"})
+
+    after = signed_in(client, people["desk"]).get(url).content.decode()
+
+    assert 'id="sent-supplement"' in after and "Giấy chứng tử gửi bản chính tại quầy" in after
 
 
 def test_no_supplement_form_and_nothing_stored_when_nothing_was_asked(client, people):
