@@ -5,8 +5,8 @@ submissions with the same Idempotency-Key at the same instant → one dossier.
 Each side runs in its own thread with its own database connection and its own transaction;
 a barrier holds both inside their transaction until both are there, then lets them race for
 the row. The data they work on must be committed for the other connection to see it, so these
-tests run outside the per-test transaction (`transactional_db` below) and clean up after
-themselves.
+tests run outside the per-test transaction (`transactional_db` of this folder's conftest,
+which deletes what they added).
 
 PostgreSQL only: SQLite takes its write lock at BEGIN IMMEDIATE (settings.py), so two writing
 transactions are never open at once there — the second waits before it starts, and the
@@ -16,8 +16,7 @@ sequential conflict is what `test_engine` already pins.
 import threading
 
 import pytest
-from django.apps import apps
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.test import Client
 
 from haicap.core.tokens import ensure_partner, issue_token
@@ -25,32 +24,11 @@ from haicap.dossiers import engine, services
 from haicap.dossiers.models import Dossier, DossierEvent, OutboxMessage, Task
 from haicap.dossiers.testing import applicant, example, fresh, province, submit, task_of
 
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite never holds two writing transactions open at once (BEGIN IMMEDIATE): the "
+           "race needs PostgreSQL")
 RACE_TIMEOUT = 20  # seconds; a barrier that is never reached fails the test instead of hanging
-
-
-@pytest.fixture
-def transactional_db(django_db_setup, django_db_blocker):
-    """pytest-django's `transactional_db` (by its name, so the test database is set up and
-    these tests run after the others), but cleaning up differently: instead of flushing every
-    table — which would empty the units and calendar loaded for the session — it deletes the
-    rows the test added (with the audit log's append-only triggers off for that clean-up only:
-    `session_replication_role = replica`)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite never holds two writing transactions open at once "
-                    "(BEGIN IMMEDIATE): the race needs PostgreSQL")
-    with django_db_blocker.unblock():
-        before = {model: _keys(model) for model in apps.get_models(include_auto_created=True)}
-        yield
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            for model, keys in before.items():
-                table, column = (connection.ops.quote_name(name) for name in
-                                 (model._meta.db_table, model._meta.pk.column))
-                cursor.execute(f"DELETE FROM {table} WHERE NOT ({column} = ANY(%s))", [keys])
-
-
-def _keys(model) -> list:
-    return list(model.objects.values_list("pk", flat=True))
 
 
 def race(monkeypatch, module, name: str, *sides) -> list:
