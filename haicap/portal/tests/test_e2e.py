@@ -191,3 +191,35 @@ def test_citizen_finds_a_procedure_without_tone_marks_and_sees_field_errors(demo
     assert fits_phone_width(phone)
     # The refused form answers 422, which Chromium logs; nothing else may be logged.
     assert [e for e in phone.console_errors if "422" not in e] == []
+
+
+def test_citizen_files_online_and_finds_the_dossier_in_my_dossiers(demo, phone):
+    form = "/thu-tuc/1.004873/nop/"  # marital status certificate: no upload needed
+    phone.goto(demo.url + form)
+    with phone.expect_navigation():
+        phone.click("main a:has-text('Đăng nhập bằng VNeID')")
+    phone.fill("#id_national_id", demo.national_ids[1])
+    phone.fill("#id_passcode", "123456")
+    with phone.expect_navigation(url=demo.url + form):
+        phone.click("button:has-text('Xác nhận')")
+    assert phone.input_value("#f-applicant_national_id") == demo.national_ids[1]  # from VNeID
+    phone.select_option("#f-result_delivery", "online")
+    phone.fill("#f-birth_date", "19/08/1997")
+    phone.select_option("#f-gender", "female")
+    phone.select_option("#f-current_marital_status", "single")
+    phone.select_option("#f-purpose", "marriage")
+    phone.check("#f-undertaking")
+    with phone.expect_navigation():
+        phone.click("button:has-text('Nộp hồ sơ')")
+    shoot(phone, "filed.phone")
+
+    code = phone.inner_text(".big-code").strip()
+    assert "/da-nop/" in phone.url and code
+    assert fits_phone_width(phone)
+    with phone.expect_navigation():
+        phone.click("header a:has-text('Hồ sơ của tôi')")
+    shoot(phone, "my-dossiers.phone")
+    assert code in phone.inner_text("main")
+    assert "Chờ tiếp nhận" in phone.inner_text("main")
+    assert fits_phone_width(phone)
+    assert phone.console_errors == []
