@@ -97,12 +97,14 @@ def test_viewer_page_frames_a_pdf_and_offers_a_download(client, province, birth)
 def test_viewer_page_shows_an_image_as_an_image(client, province):
     citizen = province["citizen"]
     upload = services.store_upload(PNG, uploader=citizen, filename="anh.png")
-    submit(Caller(user=citizen), {first_field(): upload.pk}, channel="online")
+    dossier = submit(Caller(user=citizen), {first_field(): upload.pk}, channel="online").dossier
     client.force_login(citizen)
 
     page = client.get(reverse("documents:citizen_viewer", args=[upload.pk]))
 
-    assert f'<img class="viewer-image" src="{file_url(upload, "citizen")}"' in page.content.decode()
+    html = page.content.decode()
+    assert f'<img class="viewer-image" src="{file_url(upload, "citizen")}"' in html
+    assert reverse("portal:my_dossier", args=[dossier.code]) in html
 
 
 def test_dossier_page_links_stored_documents_and_marks_descriptor_only_ones(
