@@ -11,6 +11,7 @@ senders never send the same row; a claim also pushes `next_attempt_at` a lease a
 that dies mid-call leaves the row to be retried later rather than lost.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,9 +19,9 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from haicap.dossiers.models import OutboxMessage
-from haicap.notifications import conf
+from haicap.notifications import conf, webhooks
 from haicap.notifications.gateways import Rejected, Unavailable, sender_for
-from haicap.notifications.models import DeliveryStatus, Notification
+from haicap.notifications.models import DeliveryStatus, Notification, Outgoing, WebhookDelivery
 from haicap.notifications.planning import notifications_for
 
 # How long a claimed notification is left alone before it counts as abandoned.
@@ -31,6 +32,7 @@ SEND_LEASE = timedelta(minutes=5)
 class DispatchReport:
     messages: int
     notifications: int
+    webhooks: int = 0
 
 
 @dataclass
@@ -42,7 +44,8 @@ class SendReport:
 
 
 def dispatch_outbox(limit: int | None = None) -> DispatchReport:
-    """Turn up to `limit` unpublished outbox messages, oldest first, into notifications."""
+    """Turn up to `limit` unpublished outbox messages, oldest first, into notifications and
+    webhook deliveries."""
     now = timezone.now()
     with transaction.atomic(), translation.override("vi"):
         rows = OutboxMessage.objects.filter(published_at__isnull=True).order_by("time", "id")
@@ -51,45 +54,62 @@ def dispatch_outbox(limit: int | None = None) -> DispatchReport:
         messages = list(rows[:limit or conf.batch_size()])
         made = [notification for message in messages
                 for notification in notifications_for(message, now)]
+        calls = [delivery for message in messages
+                 for delivery in webhooks.deliveries_for(message, now)]
         Notification.objects.bulk_create(made)
+        WebhookDelivery.objects.bulk_create(calls)
         OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
             published_at=now)
-    return DispatchReport(len(messages), len(made))
+    return DispatchReport(len(messages), len(made), len(calls))
 
 
 def send_due(limit: int | None = None) -> SendReport:
     """Send the SMS and email whose (next) attempt is due."""
-    now = timezone.now()
+    senders = {}
+
+    def send(notification: Notification) -> dict:
+        channel = notification.channel
+        sender = senders.setdefault(channel, sender_for(channel))
+        return {"provider_id": sender.send(notification)}
+
+    return _send_due(Notification, send, limit)
+
+
+def call_webhooks_due(limit: int | None = None) -> SendReport:
+    """POST the webhook events whose (next) attempt is due."""
+    return _send_due(WebhookDelivery, webhooks.post, limit)
+
+
+def _send_due(model: type[Outgoing], send: Callable[[Outgoing], dict],
+              limit: int | None) -> SendReport:
     report = SendReport()
-    due = (Notification.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+    due = (model.objects.filter(status=DeliveryStatus.QUEUED,
+                                next_attempt_at__lte=timezone.now())
            .order_by("next_attempt_at", "id")
            .values_list("pk", "attempts")[:limit or conf.batch_size()])
-    senders = {}
     for pk, attempts in list(due):
-        report.add(_attempt(pk, attempts, senders))
+        report.add(_attempt(model, pk, attempts, send))
     return report
 
 
-def _attempt(pk: int, attempts: int, senders: dict) -> str:
-    now = timezone.now()
-    claimed = Notification.objects.filter(pk=pk, status=DeliveryStatus.QUEUED,
-                                          attempts=attempts).update(
-        attempts=attempts + 1, next_attempt_at=now + SEND_LEASE)
+def _attempt(model: type[Outgoing], pk: int, attempts: int,
+             send: Callable[[Outgoing], dict]) -> str:
+    claimed = model.objects.filter(pk=pk, status=DeliveryStatus.QUEUED,
+                                   attempts=attempts).update(
+        attempts=attempts + 1, next_attempt_at=timezone.now() + SEND_LEASE)
     if not claimed:
         return "taken"  # another sender has it
-    notification = Notification.objects.get(pk=pk)
-    sender = senders.setdefault(notification.channel, sender_for(notification.channel))
+    row = model.objects.get(pk=pk)
     try:
-        provider_id = sender.send(notification)
+        fields = send(row)
     except Rejected as exc:
-        return _settle(notification, DeliveryStatus.REJECTED, exc.code, str(exc))
+        return _settle(row, DeliveryStatus.REJECTED, exc.code, str(exc))
     except Unavailable as exc:
-        if notification.attempts >= conf.max_attempts():
-            return _settle(notification, DeliveryStatus.FAILED, exc.code, str(exc))
-        return _settle(notification, DeliveryStatus.QUEUED, exc.code, str(exc),
-                       next_attempt_at=timezone.now() + retry_delay(notification.attempts))
-    return _settle(notification, DeliveryStatus.SENT, "", "", provider_id=provider_id,
-                   sent_at=timezone.now())
+        if row.attempts >= conf.max_attempts():
+            return _settle(row, DeliveryStatus.FAILED, exc.code, str(exc))
+        return _settle(row, DeliveryStatus.QUEUED, exc.code, str(exc),
+                       next_attempt_at=timezone.now() + retry_delay(row.attempts))
+    return _settle(row, DeliveryStatus.SENT, "", "", sent_at=timezone.now(), **fields)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -97,9 +117,8 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=conf.retry_base_seconds() * 2 ** (attempts - 1))
 
 
-def _settle(notification: Notification, status: str, error_code: str, error: str,
-            **fields) -> str:
-    Notification.objects.filter(pk=notification.pk).update(
+def _settle(row: Outgoing, status: str, error_code: str, error: str, **fields) -> str:
+    type(row).objects.filter(pk=row.pk).update(
         status=status, error_code=error_code, last_error=error[:500], **fields)
     return "retry" if status == DeliveryStatus.QUEUED else status
 
@@ -112,14 +131,29 @@ def mark_read(user, ids: list[int] | None = None) -> int:
     return rows.update(read_at=timezone.now())
 
 
-def deliver_once() -> tuple[DispatchReport, SendReport]:
+@dataclass(frozen=True)
+class PassReport:
+    dispatched: DispatchReport
+    sent: SendReport  # SMS and email
+    called: SendReport  # webhooks
+
+    def as_dict(self) -> dict:
+        return {"messages": self.dispatched.messages,
+                "notifications": self.dispatched.notifications,
+                "webhooks": self.dispatched.webhooks,
+                "sent": self.sent.counts, "called": self.called.counts}
+
+
+def deliver_once() -> PassReport:
     """One full pass: drain the outbox, then send what is due."""
-    messages = notifications = 0
+    messages = notifications = calls = 0
     while True:
         report = dispatch_outbox()
         messages += report.messages
         notifications += report.notifications
+        calls += report.webhooks
         if report.messages < conf.batch_size():
             break
-    return DispatchReport(messages, notifications), send_due()
+    dispatched = DispatchReport(messages, notifications, calls)
+    return PassReport(dispatched, send_due(), call_webhooks_due())
 

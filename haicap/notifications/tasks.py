@@ -20,11 +20,10 @@ from haicap.notifications import conf, services
 @background_task()
 def deliver() -> dict:
     try:
-        dispatched, sent = services.deliver_once()
+        report = services.deliver_once()
     finally:
         schedule()  # a failed pass must not end the chain
-    return {"messages": dispatched.messages, "notifications": dispatched.notifications,
-            **sent.counts}
+    return report.as_dict()
 
 
 def schedule() -> bool:

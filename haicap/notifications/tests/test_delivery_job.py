@@ -51,7 +51,8 @@ def test_the_delivery_job_drains_the_outbox_sends_and_runs_again_later(province,
                .values_list("kind", "status")) == {(NotificationKind.SUBMITTED,
                                                     DeliveryStatus.SENT)}
     [done] = delivery_jobs("SUCCESSFUL")
-    assert done.return_value == {"messages": 1, "notifications": 2, "sent": 2}
+    assert done.return_value == {"messages": 1, "notifications": 2, "webhooks": 0,
+                                 "sent": {"sent": 2}, "called": {}}
     [waiting] = delivery_jobs()
     assert waiting.run_after > later
 
@@ -64,8 +65,8 @@ def test_the_dispatch_command_does_one_pass_for_cron(province):
     call_command("notifications", "dispatch", "--once", stdout=out)
 
     assert out.getvalue().splitlines() == [
-        "outbox: 1 messages, 1 notifications; sending: 1 sent",
-        "outbox: 0 messages, 0 notifications; sending: 0"]
+        "outbox: 1 messages, 1 notifications, 0 webhook events; sending: 1 sent; webhooks: 0",
+        "outbox: 0 messages, 0 notifications, 0 webhook events; sending: 0; webhooks: 0"]
 
 
 # -- two dispatchers at once (PostgreSQL) ------------------------------------------------------

@@ -32,7 +32,13 @@ class Command(BaseCommand):
             time.sleep(conf.poll_seconds())
 
     def _pass(self) -> None:
-        dispatched, sent = services.deliver_once()
-        counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(sent.counts.items()))
-        self.stdout.write(f"outbox: {dispatched.messages} messages, "
-                          f"{dispatched.notifications} notifications; sending: {counts or '0'}")
+        report = services.deliver_once()
+        dispatched = report.dispatched
+        self.stdout.write(f"outbox: {dispatched.messages} messages, {dispatched.notifications} "
+                          f"notifications, {dispatched.webhooks} webhook events; sending: "
+                          f"{_counts(report.sent)}; webhooks: {_counts(report.called)}")
+
+
+def _counts(report: services.SendReport) -> str:
+    counts = sorted(report.counts.items())
+    return ", ".join(f"{count} {outcome}" for outcome, count in counts) or "0"
