@@ -15,11 +15,12 @@ from ninja import Header, Query, Router
 from ninja import Status as HttpStatus
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from haicap.catalog.eforms import FILE_SIGNATURES, MAX_FILE_BYTES
 from haicap.core.errors import ErrorOut, InvalidInput, PermissionDenied
 from haicap.core.models import ApiScope
 from haicap.core.roles import Role
 from haicap.core.tokens import BearerToken, Caller
+from haicap.documents.models import StoredFile
+from haicap.documents.services import store_inline
 from haicap.dossiers import engine, selectors, services
 from haicap.dossiers.models import Channel, Dossier, Task
 from haicap.dossiers.schemas import (
@@ -60,9 +61,9 @@ def submit(request, payload: DossierIn,
     """Accepts the body of `GET /api/v1/procedures/{code}/example` plus `channel` and
     `applicant`. Nothing is stored unless the whole submission is valid (422 with field errors).
 
-    Inlined files (`content_base64`) are decoded, checked (≤ 10 MB, real type by their first
-    bytes) and recorded with size and SHA-256; storing the bytes themselves comes with the
-    uploads endpoint — for now only their descriptor is kept.
+    A document is an earlier upload (`upload_id` of `POST /api/v1/uploads`) or a small file
+    inlined as base64 (`content_base64`), stored the same way (≤ 10 MB, real type by its first
+    bytes, SHA-256, virus scan); a problem with one is a 422 with details under its field.
     """
     caller: Caller = request.auth
     receiving_office = _check_channel(caller, payload.channel)
@@ -80,7 +81,8 @@ def submit(request, payload: DossierIn,
         applicant=services.Applicant(id_number=applicant.id_number.strip(),
                                      full_name=applicant.full_name, address=applicant.address,
                                      phone=applicant.phone, email=applicant.email),
-        form=payload.form, documents=_descriptors(payload.documents),
+        form=payload.form,
+        documents=_descriptors(payload.documents, caller, idempotency_key),
         receiving_office=receiving_office, submitted_by=caller.user,
         idempotency_key=idempotency_key, idempotency_client=caller.client)
     return HttpStatus(201 if submission.created else 200, _summary(request, submission.dossier))
@@ -314,17 +316,24 @@ def _on_dossier(request, code: str, verb, *, with_task: bool = False, **argument
     return _summary(request, dossier)
 
 
-def _descriptors(documents: dict[str, DocumentIn]) -> dict[str, dict]:
-    """Descriptors for submit_dossier; an inlined file becomes one with size and SHA-256."""
+def _descriptors(documents: dict[str, DocumentIn], caller: Caller,
+                 idempotency_key: str) -> dict[str, dict]:
+    """Descriptors for submit_dossier; an inlined file is stored first and named by its
+    upload id, size and SHA-256, like an earlier upload."""
+    inlined = any(document.content_base64 is not None for document in documents.values())
+    earlier = _files_of_earlier_submission(caller, idempotency_key) if inlined else {}
     descriptors, errors = {}, {}
     for name, document in documents.items():
         descriptor = document.dict(exclude_none=True, exclude={"content_base64"})
+        if document.upload_id is not None:
+            descriptor["upload_id"] = str(document.upload_id)
         if document.content_base64 is not None:
             try:
-                descriptor.update(_inlined(document))
-            except _BadFile as bad:
+                stored = _stored(document, caller, earlier.get(name))
+            except InvalidInput as bad:
                 errors[name] = [{"code": bad.code, "message": bad.message}]
                 continue
+            descriptor.update(size=stored.size, sha256=stored.sha256, upload_id=str(stored.pk))
         descriptors[name] = descriptor
     if errors:
         raise InvalidInput(_("The form has errors; see details for each field."),
@@ -332,28 +341,33 @@ def _descriptors(documents: dict[str, DocumentIn]) -> dict[str, dict]:
     return descriptors
 
 
-class _BadFile(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+def _stored(document: DocumentIn, caller: Caller, earlier: StoredFile | None) -> StoredFile:
+    """The inlined file, stored. A retry of a submission already made sends the same bytes
+    again: they are the file stored the first time, so the retry describes its documents as
+    the first request did and gets the same dossier back."""
+    if document.upload_id is not None:
+        raise InvalidInput(_("Send either an upload id or the file itself, not both."),
+                           code="upload_and_inline_file")
+    if earlier is not None and earlier.sha256 == _sha256(document.content_base64):
+        return earlier
+    return store_inline(document.content_base64, uploader=caller, filename=document.filename,
+                        content_type=document.content_type)
 
 
-def _inlined(document: DocumentIn) -> dict:
-    encoded = document.content_base64
-    if len(encoded) > (MAX_FILE_BYTES + 2) // 3 * 4 + 4:  # refuse before decoding
-        raise _BadFile("file_too_large", _("The file is larger than 10 MB."))
+def _sha256(content_base64: str) -> str:
     try:
-        content = base64.b64decode(encoded, validate=True)
+        return hashlib.sha256(base64.b64decode(content_base64, validate=True)).hexdigest()
     except (binascii.Error, ValueError):
-        raise _BadFile("invalid_base64", _("The file is not valid base64.")) from None
-    if len(content) > MAX_FILE_BYTES:
-        raise _BadFile("file_too_large", _("The file is larger than 10 MB."))
-    content_type = document.content_type.split(";")[0].strip().lower()
-    signatures = FILE_SIGNATURES.get(content_type)
-    if signatures is None or not content.startswith(signatures):
-        raise _BadFile("invalid_file_type", _("The file's content is not a PDF, JPEG or PNG "
-                                              "as its content_type says."))
-    return {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        return ""
+
+
+def _files_of_earlier_submission(caller: Caller, idempotency_key: str) -> dict:
+    """The stored files of the dossier an earlier request with this key made, by field."""
+    if not idempotency_key:
+        return {}
+    files = StoredFile.objects.filter(document__dossier__idempotency_client=caller.client,
+                                      document__dossier__idempotency_key=idempotency_key)
+    return {stored.document.field_name: stored for stored in files.select_related("document")}
 
 
 def _tracking_url(request, dossier: Dossier) -> str:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -23,10 +24,13 @@ class DocumentIn(Schema):
     content_type: str = Field(..., description="application/pdf, image/jpeg or image/png")
     pages: int | None = Field(None, ge=1)
     size: int | None = Field(None, ge=0, description="Bytes")
+    upload_id: UUID | None = Field(
+        None, description="The id of an earlier `POST /api/v1/uploads` of the same caller "
+        "(scanned clean, not yet in a dossier)")
     content_base64: str | None = Field(
-        None, description="The file itself, base64, for small files (at most 10 MB decoded, "
-        "within the request size limit); its type is checked by its first bytes and its "
-        "SHA-256 recorded")
+        None, description="Or the file itself, base64, for small files (at most 10 MB "
+        "decoded, within the request size limit); it is stored like an upload: type checked "
+        "by its first bytes, SHA-256 recorded, virus-scanned")
 
 
 class DossierIn(Schema):
@@ -41,9 +45,9 @@ class DossierIn(Schema):
     applicant: ApplicantIn
     form: dict[str, Any] = Field(..., description="The e-form's data fields")
     documents: dict[str, DocumentIn] = Field(
-        {}, description="Each file field of the e-form by its name: a descriptor "
-        "{filename, content_type, pages or size} or an inlined file {filename, content_type, "
-        "content_base64}")
+        {}, description="Each file field of the e-form by its name: {filename, content_type, "
+        "upload_id} for an earlier upload, {filename, content_type, content_base64} for an "
+        "inlined file, or a bare descriptor {filename, content_type, pages or size}")
 
 
 class DossierUnitOut(Schema):

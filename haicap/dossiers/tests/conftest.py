@@ -7,6 +7,17 @@ from django.db import connection, transaction
 from haicap.dossiers import testing
 
 
+@pytest.fixture(autouse=True)
+def stored_files(settings, tmp_path):
+    """Files a test stores (inlined documents) go to its own folder, never var/; the sandbox
+    virus scanner answers at once and never fails unless a test says so."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.HAICAP_SANDBOX_LATENCY_MS = 0
+    settings.HAICAP_SANDBOX_FAILURE_RATE = 0.0
+    settings.HAICAP_SCANNER = "sandbox"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def province():
     return testing.province()
