@@ -1,6 +1,9 @@
 """Reading notifications (issue 5): the API and /thong-bao/ show the caller's own only."""
 
 import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haicap.core.tests import factories
@@ -104,9 +107,24 @@ def test_the_page_needs_sign_in(client):
 
 
 def test_the_unread_badge_counts_my_unread_in_app_notifications(told, rf, province):
-    from django.template import Context, Template
-
     request = rf.get("/")
     request.user = province["specialist"]
     template = Template("{% load notifications %}{% unread_notifications as n %}{{ n }}")
     assert template.render(Context({"request": request})) == "1"
+
+
+def test_the_page_takes_the_same_queries_for_one_or_many_notifications(told, client,
+                                                                        province):
+    client.force_login(province["specialist"])
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("notifications:inbox"))
+    first = Notification.objects.get(recipient=province["specialist"])
+    for n in range(5):
+        Notification.objects.create(message_id=f"00000000-0000-0000-0000-00000000000{n}",
+                                    kind=first.kind, channel=first.channel,
+                                    recipient=province["specialist"], text=first.text,
+                                    dossier_code=first.dossier_code, created_at=first.created_at)
+    with CaptureQueriesContext(connection) as six:
+        client.get(reverse("notifications:inbox"))
+
+    assert len(six) == len(one)
