@@ -100,14 +100,34 @@ class ScopedQuerySet(models.QuerySet):
             return self._page(k.start or 0, k.stop)
         return super().__getitem__(k)
 
+    def count_up_to(self, cap: int) -> int:
+        """How many rows, counted no further than `cap`: `cap + 1` means "more than `cap`".
+
+        When a commune scope ORing several columns is the only condition, each column alone
+        gives at most `cap + 1` ids (an index-only scan that stops early) and their union is
+        counted: the exact count when all fall short of the cap, more than the cap otherwise.
+        With other conditions the rows must be read anyway, and reading `cap + 1` of them
+        once (the plain query) is cheaper than up to `cap + 1` per column."""
+        if not self._splits_scope_or() or len(self.query.where.children) > 1:
+            return self.order_by()[:cap + 1].count()
+        firsts = [self._scope_replaced_by(part).order_by().values("pk")[:cap + 1]
+                  for part in self._scope_or[1]]
+        return min(firsts[0].union(*firsts[1:]).count(), cap + 1)
+
     def _pages_without_or(self, k: slice) -> bool:
         query = self.query
         return bool(
-            self._scope_or and self._result_cache is None and self.ordered
+            self._splits_scope_or() and self.ordered
             and k.step is None and k.stop is not None and k.stop >= (k.start or 0) >= 0
+            and query.standard_ordering and not query.extra_order_by)
+
+    def _splits_scope_or(self) -> bool:
+        """Whether the scope's OR can be replaced by each of its conditions in turn."""
+        query = self.query
+        return bool(
+            self._scope_or and self._result_cache is None
             and not query.is_sliced and not query.distinct and query.combinator is None
             and query.group_by is None
-            and query.standard_ordering and not query.extra_order_by
             and query.where.connector == AND and not query.where.negated
             and self._scope_or[0] in query.where.children
             and connections[self.db].features.supports_slicing_ordering_in_compound)

@@ -53,6 +53,6 @@ def tracked_dossier(code: str, id_number: str) -> Dossier:
 
 def bounded_count(queryset, cap: int) -> int:
     """How many rows, counted no further than `cap`: `cap + 1` means "more than `cap`" (a list
-    then shows "1000+"). A scope over a commune's tens of thousands of dossiers is not counted
-    row by row on every page."""
-    return queryset.order_by()[:cap + 1].count()
+    then shows "1000+"). A commune's tens of thousands of dossiers are not counted row by row
+    for every page (see `ScopedQuerySet.count_up_to`)."""
+    return queryset.count_up_to(cap)

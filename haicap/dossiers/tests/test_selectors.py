@@ -101,3 +101,14 @@ def test_bounded_count_counts_up_to_the_cap_and_says_more_above_it(mixed):
     assert bounded_count(visible, cap=total) == total
     assert bounded_count(visible, cap=10) == 11
     assert bounded_count(visible.filter(status=Status.REFUSED), cap=10) == 0
+
+
+@pytest.mark.parametrize("who", ["desk", "hoi_an_desk", "son_tra_desk"])
+def test_bounded_count_is_exact_below_the_cap_whatever_the_commune(mixed, who):
+    officer = mixed[who]
+    visible = Dossier.objects.visible_to(officer)
+
+    for cap in (3, 8, 9, 10, 30, 100):
+        assert bounded_count(visible, cap=cap) == min(len(expected(officer)), cap + 1), cap
+        assert bounded_count(visible.filter(status=Status.FINISHED), cap=cap) == min(
+            len(expected(officer, Status.FINISHED)), cap + 1), cap
