@@ -211,6 +211,19 @@ def test_my_dossiers_lists_only_mine_newest_first(client, people):
     assert "Trạng thái quốc gia 1" in html
 
 
+def test_my_dossiers_marks_a_dossier_past_its_appointment_as_late(client, people):
+    late = received(filed_online(people["citizen"], MARITAL_STATUS), people["desk"])
+    on_time = received(filed_online(people["citizen"], MARITAL_STATUS), people["desk"])
+    Dossier.objects.filter(pk=late.pk).update(due_at="2000-01-03T09:00:00Z")
+
+    html = signed_in(client, people["citizen"]).get(reverse("portal:my_dossiers")).content.decode()
+
+    late_card = html[html.index(late.code):]
+    on_time_card = html[html.index(on_time.code):html.index(late.code)]
+    assert "Quá hạn" in late_card and "Quá hạn" not in on_time_card
+    assert "03/01/2000" in late_card
+
+
 def test_my_dossiers_page_costs_the_same_queries_for_one_dossier_or_many(
         client, people, django_assert_max_num_queries):
     client = signed_in(client, people["citizen"])
