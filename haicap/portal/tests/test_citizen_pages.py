@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from haicap.catalog.eforms import validate_submission
 from haicap.catalog.selectors import procedure_by_code
 from haicap.catalog.services import load_catalog
 from haicap.core.roles import OfficeKind, Role
@@ -12,6 +13,7 @@ from haicap.core.tests import factories
 from haicap.documents.models import StoredFile
 from haicap.dossiers import engine, services
 from haicap.dossiers.models import Channel, Dossier, DossierDocument, Status, Task
+from haicap.portal import services as portal_services
 from haicap.units.models import Commune
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +131,38 @@ def test_the_same_form_sent_twice_files_one_dossier(client, people):
     assert Dossier.objects.count() == 1
     assert first["Location"] == second["Location"]
     assert StoredFile.objects.count() == 1
+
+
+def test_a_twin_request_that_misses_the_first_dossier_still_gets_it(people, monkeypatch):
+    """Two sends of one form in flight: the second does not see the first dossier before it
+    stores its own upload; the key in the database then gives it the first dossier."""
+    citizen = people["citizen"]
+    spec = procedure_by_code(BIRTH).current_version.spec
+
+    def file_once():
+        data = eform(citizen)
+        files = {name: data.pop(name) for name in list(data) if hasattr(data[name], "read")}
+        cleaned, errors = validate_submission(spec.form.form_schema, data, files=files)
+        assert errors == {}
+        return portal_services.file_online(citizen=citizen, procedure_code=BIRTH,
+                                           schema=spec.form.form_schema, cleaned=cleaned,
+                                           files=files, token=TOKEN)
+
+    first = file_once()
+    looked_up = []
+    real_lookup = portal_services._filed_with
+
+    def first_lookup_misses(*args):  # the twin looked before the first one committed
+        looked_up.append(args)
+        return None if len(looked_up) == 1 else real_lookup(*args)
+
+    monkeypatch.setattr(portal_services, "_filed_with", first_lookup_misses)
+    second = file_once()
+
+    assert (second.dossier, second.created) == (first.dossier, False)
+    assert Dossier.objects.count() == 1
+    # The twin's own upload stays unattached; `haicap documents prune` removes it later.
+    assert StoredFile.objects.filter(document__isnull=True).count() == 1
 
 
 def test_an_invalid_form_shows_errors_next_to_the_fields_and_stores_nothing(client, people):
@@ -274,6 +308,8 @@ def test_the_receipt_slip_is_the_applicants_once_the_desk_received_the_dossier(c
     assert "no-store" in slip["Cache-Control"]
     page = client.get(reverse("portal:my_dossier", args=[dossier.code])).content.decode()
     assert url in page
+    pdf = client.get(url.replace(".html", ".pdf"))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
 def test_the_history_names_units_and_never_an_officer(client, people):
