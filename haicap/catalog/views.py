@@ -201,7 +201,8 @@ def procedure_form(request, code: str):
                 return redirect("portal:filed", code=submission.dossier.code)
         elif not errors:
             summary = cleaned_summary(schema, cleaned)
-            _keep_answers(request, procedure.code, data)
+            if not request.user.is_authenticated:
+                _keep_answers(request, procedure.code, data)
     else:
         data = _answers_for(request, procedure.code, schema, can_file)
     if not portal_services.TOKEN.match(token):
