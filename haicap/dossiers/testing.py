@@ -1,10 +1,11 @@
 """Builders for dossier tests: a province with offices and officers, dossiers submitted through
-the real service, and acting on a dossier's open step. Plain functions; the pytest fixtures
-that wrap them are in `haicap.dossiers.tests.conftest` (and imported by the slips' and
-workspace's conftests)."""
+the real service, and acting on a dossier's open step. Plain functions, and the `province`
+fixture that the conftests of the dossier, slip and workspace tests take from here."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from haicap.catalog.selectors import procedure_by_code
 from haicap.catalog.services import load_catalog
@@ -22,7 +23,12 @@ COMMUNES = {"hai_chau": "Phường Hải Châu", "hoi_an": "Phường Hội An",
             "son_tra": "Phường Sơn Trà"}
 
 
+@pytest.fixture
 def province() -> dict:
+    return build_province()
+
+
+def build_province() -> dict:
     """The catalogue, three Đà Nẵng communes' offices, the province's one-stop centre, and
     officers: a desk, two specialists and a leader at Hải Châu, a desk and a leader at Hội An,
     a desk and a specialist at Sơn Trà."""
@@ -66,13 +72,16 @@ def applicant(address: str = HAI_CHAU_ADDRESS, **fields) -> services.Applicant:
     return services.Applicant(address=address, **{**defaults, **fields})
 
 
-def submit(code: str = MARITAL_STATUS, desk=None, channel: str = "in_person",
-           **answers) -> Dossier:
-    """A dossier of the procedure's example, filed at `desk` (received at once) or online."""
+def submit(code: str = MARITAL_STATUS, desk=None, channel: str = "in_person", *,
+           who: services.Applicant | None = None, submitted_by=None, **answers) -> Dossier:
+    """A dossier of the procedure's example (with `answers` changed), filed at the `desk`
+    office (received at once) or online."""
     body = example(code)
-    return services.submit_dossier(procedure_code=code, channel=channel, applicant=applicant(),
+    return services.submit_dossier(procedure_code=code, channel=channel,
+                                   applicant=who or applicant(),
                                    form={**body["form"], **answers},
-                                   documents=body["documents"], receiving_office=desk).dossier
+                                   documents=body["documents"], receiving_office=desk,
+                                   submitted_by=submitted_by).dossier
 
 
 def fresh(dossier: Dossier) -> Dossier:

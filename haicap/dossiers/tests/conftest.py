@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, transaction
 
-from haicap.dossiers import testing
+from haicap.dossiers.testing import province  # noqa: F401 (the fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -16,11 +16,6 @@ def stored_files(settings, tmp_path):
     settings.HAICAP_SANDBOX_FAILURE_RATE = 0.0
     settings.HAICAP_SCANNER = "sandbox"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def province():
-    return testing.province()
 
 
 @pytest.fixture

@@ -7,32 +7,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from haicap.catalog.selectors import procedure_by_code
-from haicap.catalog.services import load_catalog
 from haicap.core.models import ApiScope
-from haicap.core.roles import OfficeKind, Role
 from haicap.core.tests import factories
 from haicap.core.tokens import ensure_partner, issue_token, revoke_token
 from haicap.dossiers.models import Dossier, DossierDocument, DossierEvent, Status
+from haicap.dossiers.testing import HAI_CHAU_ADDRESS, example
 from haicap.units.models import Commune
 
 pytestmark = pytest.mark.django_db
 
-HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
 URL = "/api/v1/dossiers"
-
-
-@pytest.fixture
-def province():
-    load_catalog()
-    hai_chau = Commune.objects.get(province_id="48", name="Phường Hải Châu")
-    son_tra = Commune.objects.get(province_id="48", name="Phường Sơn Trà")
-    offices = {"hai_chau": factories.commune_office(hai_chau),
-               "son_tra": factories.commune_office(son_tra)}
-    factories.province_office("48", OfficeKind.ONE_STOP_CENTRE)
-    return {**offices,
-            "hai_chau_desk": factories.officer(offices["hai_chau"], Role.DESK_OFFICER),
-            "son_tra_desk": factories.officer(offices["son_tra"], Role.DESK_OFFICER)}
 
 
 @pytest.fixture
@@ -47,8 +31,7 @@ def bearer(token: str) -> dict:
 
 
 def body(code: str = "1.001193", channel: str = "api", id_number: str | None = None) -> dict:
-    example = procedure_by_code(code).current_version.spec.example.body(code)
-    return {**example, "channel": channel,
+    return {**example(code), "channel": channel,
             "applicant": {"id_number": id_number or factories.national_id("female", 1992),
                           "full_name": "Nguyễn Thị Mai", "phone": "0905123456",
                           "address": HAI_CHAU_ADDRESS, "email": ""}}
@@ -223,7 +206,7 @@ def test_officer_of_another_commune_gets_404(client, partner_token, province):
 
 def test_desk_officer_receives_and_a_stale_lock_version_is_409(client, partner_token, province):
     created = post(client, body(), partner_token).json()
-    client.force_login(province["hai_chau_desk"])
+    client.force_login(province["desk"])
     receive = f"{URL}/{created['code']}/receive"
 
     received = client.post(receive, {"lock_version": created["lock_version"]},
@@ -266,7 +249,7 @@ def test_dossier_list_filters_and_runs_a_constant_number_of_queries(
         client, partner_token, province, django_assert_max_num_queries):
     for _ in range(6):
         post(client, body(), partner_token)
-    client.force_login(province["hai_chau_desk"])
+    client.force_login(province["desk"])
 
     def queries(limit: int) -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -22,7 +22,7 @@ from django.test import Client
 from haicap.core.tokens import ensure_partner, issue_token
 from haicap.dossiers import engine, services
 from haicap.dossiers.models import Dossier, DossierEvent, OutboxMessage, Task
-from haicap.dossiers.testing import applicant, example, fresh, province, submit, task_of
+from haicap.dossiers.testing import applicant, build_province, example, fresh, submit, task_of
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -67,7 +67,7 @@ def race(monkeypatch, module, name: str, *sides) -> list:
 
 def test_two_officers_forwarding_at_the_same_instant_one_wins_one_conflict(transactional_db,
                                                                             monkeypatch):
-    people = province()
+    people = build_province()
     dossier = fresh(submit(desk=people["hai_chau"]))
     task, seen = task_of(dossier), dossier.lock_version
 
@@ -88,7 +88,7 @@ def test_two_officers_forwarding_at_the_same_instant_one_wins_one_conflict(trans
 
 def test_two_submissions_with_the_same_idempotency_key_at_once_make_one_dossier(transactional_db,
                                                                                 monkeypatch):
-    province()
+    build_province()
     _row, token = issue_token(ensure_partner(code="hospital", name="Bệnh viện"))
     who = applicant()
     body = {**example("1.001193"), "channel": "api",

@@ -6,8 +6,7 @@ import pytest
 
 from haicap.dossiers import deadlines, engine
 from haicap.dossiers.models import Dossier
-from haicap.dossiers.tests import test_engine
-from haicap.dossiers.tests.test_engine import (
+from haicap.dossiers.testing import (
     act,
     at,
     fresh,
@@ -16,8 +15,6 @@ from haicap.dossiers.tests.test_engine import (
 )
 
 pytestmark = pytest.mark.django_db
-
-province = test_engine.province  # the fixture
 
 
 def test_office_hours_between_skip_nights_lunch_and_weekends():

@@ -1,18 +1,14 @@
 """Rules of the workflow engine: tasks from the versioned workflow, actions (issue 5 point 2)."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 import yaml
 
-from haicap.catalog.selectors import procedure_by_code
 from haicap.catalog.services import default_directory, load_catalog
 from haicap.core.errors import InvalidInput, PermissionDenied
 from haicap.core.models import AuditEntry
 from haicap.core.roles import OfficeKind, Role
 from haicap.core.tests import factories
-from haicap.dossiers import engine, services
+from haicap.dossiers import engine, services, testing
 from haicap.dossiers.models import (
     Channel,
     DossierEvent,
@@ -23,74 +19,22 @@ from haicap.dossiers.models import (
     Timer,
     TimerKind,
 )
+from haicap.dossiers.testing import (
+    BIRTH,
+    HAI_CHAU_ADDRESS,  # noqa: F401 (other apps' tests import it from here)
+    MARITAL_STATUS,
+    act,
+    at,
+    fresh,
+    local,
+    submit,
+    task_of,
+)
 from haicap.slips.builders import supplement_request_slip
-from haicap.units.models import Commune
 
 pytestmark = pytest.mark.django_db
 
-HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
-MARITAL_STATUS = "1.004873"  # 3 working days: receive → appraise → approve → return
-BIRTH = "1.001193"  # same day, hands off to permanent residence 1.004222
-
-
-@pytest.fixture
-def province():
-    load_catalog()
-    hai_chau = Commune.objects.get(province_id="48", name="Phường Hải Châu")
-    hoi_an = Commune.objects.get(province_id="48", name="Phường Hội An")
-    son_tra = Commune.objects.get(province_id="48", name="Phường Sơn Trà")
-    offices = {commune: factories.commune_office(commune) for commune in (hai_chau, hoi_an,
-                                                                          son_tra)}
-    factories.province_office("48", OfficeKind.ONE_STOP_CENTRE)
-    hai_chau_office, hoi_an_office = offices[hai_chau], offices[hoi_an]
-    return {
-        "hai_chau": hai_chau_office, "hoi_an": hoi_an_office, "son_tra": offices[son_tra],
-        "desk": factories.officer(hai_chau_office, Role.DESK_OFFICER),
-        "hoi_an_desk": factories.officer(hoi_an_office, Role.DESK_OFFICER),
-        "specialist": factories.officer(hai_chau_office, Role.SPECIALIST),
-        "other_specialist": factories.officer(hai_chau_office, Role.SPECIALIST),
-        "leader": factories.officer(hai_chau_office, Role.LEADER),
-        "hoi_an_leader": factories.officer(hoi_an_office, Role.LEADER),
-        "son_tra_specialist": factories.officer(offices[son_tra], Role.SPECIALIST),
-    }
-
-
-def at(monkeypatch, *moment) -> datetime:
-    now = datetime(*moment, tzinfo=HANOI_TIME)
-    monkeypatch.setattr(services.timezone, "now", lambda: now)
-    return now
-
-
-def local(*moment) -> datetime:
-    return datetime(*moment, tzinfo=HANOI_TIME)
-
-
-def submit(code=MARITAL_STATUS, desk=None, channel="in_person", **answers):
-    body = procedure_by_code(code).current_version.spec.example.body(code)
-    body["form"] = {**body["form"], **answers}
-    applicant = services.Applicant(id_number=factories.national_id("female", 1992),
-                                   full_name="Nguyễn Thị Mai", address=HAI_CHAU_ADDRESS,
-                                   phone="0905123456")
-    return services.submit_dossier(procedure_code=code, channel=channel, applicant=applicant,
-                                   form=body["form"], documents=body["documents"],
-                                   receiving_office=desk).dossier
-
-
-def task_of(dossier) -> Task:
-    return Task.objects.active().get(dossier=dossier)
-
-
-def fresh(dossier):
-    dossier.refresh_from_db()
-    return dossier
-
-
-def act(verb, officer, dossier, **extra):
-    """Call an engine verb on the dossier's open task with its current lock version."""
-    dossier = fresh(dossier)
-    return verb(officer=officer, task=task_of(dossier), lock_version=dossier.lock_version,
-                **extra)
+province = testing.province  # the fixture; other apps' tests take it from here
 
 
 # -- tasks -----------------------------------------------------------------------------------------

@@ -9,8 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from haicap.dossiers import engine, timers
 from haicap.dossiers.models import OutboxMessage, Timer, TimerKind
-from haicap.dossiers.tests import test_engine
-from haicap.dossiers.tests.test_engine import (
+from haicap.dossiers.testing import (
     act,
     at,
     fresh,
@@ -19,8 +18,6 @@ from haicap.dossiers.tests.test_engine import (
 )
 
 pytestmark = pytest.mark.django_db
-
-province = test_engine.province  # the fixture
 
 
 def messages(kind: str) -> list[OutboxMessage]:

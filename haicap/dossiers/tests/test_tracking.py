@@ -2,33 +2,17 @@
 
 import pytest
 
-from haicap.catalog.selectors import procedure_by_code
-from haicap.catalog.services import load_catalog
-from haicap.core.roles import OfficeKind
-from haicap.core.tests import factories
-from haicap.dossiers import services
-from haicap.units.models import Commune
+from haicap.dossiers.testing import BIRTH, applicant, submit
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
 PHONE = "0905123456"
 
 
 @pytest.fixture
-def dossier():
-    load_catalog()
-    office = factories.commune_office(Commune.objects.get(province_id="48",
-                                                          name="Phường Hải Châu"))
-    factories.province_office("48", OfficeKind.ONE_STOP_CENTRE)
-    body = procedure_by_code("1.001193").current_version.spec.example.body("1.001193")
-    applicant = services.Applicant(id_number=factories.national_id("female", 1992),
-                                   full_name="Nguyễn Thị Mai", address=ADDRESS, phone=PHONE,
-                                   email="mai@example.vn")
-    return services.submit_dossier(procedure_code="1.001193", channel="in_person",
-                                   applicant=applicant, form=body["form"],
-                                   documents=body["documents"],
-                                   receiving_office=office).dossier
+def dossier(province):
+    return submit(BIRTH, desk=province["hai_chau"],
+                  who=applicant(phone=PHONE, email="mai@example.vn"))
 
 
 def test_tracking_with_code_and_cccd_shows_the_progress(client, dossier):
