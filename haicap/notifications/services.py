@@ -87,8 +87,9 @@ def _send_due(model: type[Outgoing], send: Callable[[Outgoing], dict],
                                 next_attempt_at__lte=timezone.now())
            .order_by("next_attempt_at", "id")
            .values_list("pk", "attempts")[:limit or conf.batch_size()])
-    for pk, attempts in list(due):
-        report.add(_attempt(model, pk, attempts, send))
+    with translation.override("vi"):  # email subjects and error texts
+        for pk, attempts in list(due):
+            report.add(_attempt(model, pk, attempts, send))
     return report
 
 
