@@ -2,52 +2,28 @@
 
 from contextlib import contextmanager
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from haicap.catalog.selectors import procedure_by_code
-from haicap.catalog.services import load_catalog
 from haicap.core.context import actor_for_user, reset_actor, set_actor
 from haicap.core.errors import NotFound
-from haicap.core.roles import Role
 from haicap.core.tests import factories
-from haicap.dossiers import engine, services
-from haicap.dossiers.models import DossierEvent, Task
+from haicap.dossiers import engine, services, testing
+from haicap.dossiers.models import DossierEvent
+from haicap.dossiers.testing import HANOI_TIME, at, build_province
 from haicap.slips import builders
 from haicap.slips.contexts import Timeliness
 from haicap.slips.render import render_document, render_html
-from haicap.units.models import Commune
 
 pytestmark = pytest.mark.django_db
 
-HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
-MARITAL_STATUS = "1.004873"  # 3 working days: receive → appraise → approve → return
 BASE = "http://testserver"
 
 
 @pytest.fixture
 def province():
-    load_catalog()
-    hai_chau = Commune.objects.get(province_id="48", name="Phường Hải Châu")
-    hoi_an = Commune.objects.get(province_id="48", name="Phường Hội An")
-    hai_chau_office = factories.commune_office(hai_chau)
-    hoi_an_office = factories.commune_office(hoi_an)
-    return {
-        "hai_chau": hai_chau_office, "hoi_an": hoi_an_office,
-        "desk": factories.officer(hai_chau_office, Role.DESK_OFFICER),
-        "specialist": factories.officer(hai_chau_office, Role.SPECIALIST),
-        "leader": factories.officer(hai_chau_office, Role.LEADER),
-        "hoi_an_desk": factories.officer(hoi_an_office, Role.DESK_OFFICER),
-        "citizen": factories.resident(hai_chau),
-    }
-
-
-def at(monkeypatch, *moment) -> datetime:
-    now = datetime(*moment, tzinfo=HANOI_TIME)
-    monkeypatch.setattr(services.timezone, "now", lambda: now)
-    return now
+    people = build_province()
+    return {**people, "citizen": factories.resident(people["hai_chau"].commune)}
 
 
 @contextmanager
@@ -60,23 +36,16 @@ def acting_as(user):
 
 
 def submit(desk, *, channel="in_person", submitted_by=None):
-    body = procedure_by_code(MARITAL_STATUS).current_version.spec.example.body(MARITAL_STATUS)
-    applicant = services.Applicant(id_number=factories.national_id("female", 1992),
-                                   full_name="Nguyễn Thị Mai", address=HAI_CHAU_ADDRESS,
-                                   phone="0905123456")
+    """A marital-status dossier filed in person at the desk officer's office (or online), with
+    the officer named in its history."""
     office = desk.office if channel == "in_person" else None
     with acting_as(desk):
-        return services.submit_dossier(
-            procedure_code=MARITAL_STATUS, channel=channel, applicant=applicant,
-            form=body["form"], documents=body["documents"], receiving_office=office,
-            submitted_by=submitted_by).dossier
+        return testing.submit(desk=office, channel=channel, submitted_by=submitted_by)
 
 
 def act(verb, officer, dossier, **extra):
-    dossier.refresh_from_db()
-    task = Task.objects.active().get(dossier=dossier)
     with acting_as(officer):
-        return verb(officer=officer, task=task, lock_version=dossier.lock_version, **extra)
+        return testing.act(verb, officer, dossier, **extra)
 
 
 def run_through(province, monkeypatch, dossier):

@@ -8,45 +8,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haicap.catalog.selectors import procedure_by_code
-from haicap.catalog.services import load_catalog
-from haicap.core.roles import OfficeKind, Role
+from haicap.core.roles import Role
 from haicap.core.tests import factories
-from haicap.dossiers import engine, services
+from haicap.dossiers import engine, testing
 from haicap.dossiers.models import Dossier, DossierEvent, Task, TaskStatus
-from haicap.units.models import Commune
+from haicap.dossiers.testing import MARITAL_STATUS, task_of
 
 pytestmark = pytest.mark.django_db
 
-HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
 HOI_AN_ADDRESS = "12 Trần Hưng Đạo, Phường Hội An, Thành phố Đà Nẵng"
-MARITAL_STATUS = "1.004873"  # receive → appraise (specialist) → approve (leader) → return
 
 
-@pytest.fixture
-def units():
-    load_catalog()
-    names = ("Phường Hải Châu", "Phường Hội An", "Phường Sơn Trà")
-    offices = [factories.commune_office(Commune.objects.get(province_id="48", name=name))
-               for name in names]
-    factories.province_office("48", OfficeKind.ONE_STOP_CENTRE)
-    hai_chau, hoi_an, son_tra = offices
-    return {
-        "hai_chau": hai_chau, "hoi_an": hoi_an,
-        "desk": factories.officer(hai_chau, Role.DESK_OFFICER),
-        "specialist": factories.officer(hai_chau, Role.SPECIALIST),
-        "other_specialist": factories.officer(hai_chau, Role.SPECIALIST),
-        "leader": factories.officer(hai_chau, Role.LEADER),
-        "son_tra_specialist": factories.officer(son_tra, Role.SPECIALIST),
-    }
-
-
-def submit(desk, name="Nguyễn Thị Mai", address=HAI_CHAU_ADDRESS) -> Dossier:
-    body = procedure_by_code(MARITAL_STATUS).current_version.spec.example.body(MARITAL_STATUS)
-    applicant = services.Applicant(id_number=factories.national_id("female", 1992),
-                                   full_name=name, address=address, phone="0905123456")
-    return services.submit_dossier(procedure_code=MARITAL_STATUS, channel="in_person",
-                                   applicant=applicant, form=body["form"],
-                                   documents=body["documents"], receiving_office=desk).dossier
+def submit(desk, name="Nguyễn Thị Mai") -> Dossier:
+    return testing.submit(desk=desk, who=testing.applicant(full_name=name))
 
 
 def signed_in(client, officer):
@@ -54,15 +28,11 @@ def signed_in(client, officer):
     return client
 
 
-def open_task(dossier) -> Task:
-    return Task.objects.active().get(dossier=dossier)
-
-
 # -- scoping ---------------------------------------------------------------------------------------
 
-def test_another_communes_officer_gets_404_and_sees_the_dossier_in_no_queue(client, units):
-    dossier = submit(units["hai_chau"])
-    client = signed_in(client, units["son_tra_specialist"])
+def test_another_communes_officer_gets_404_and_sees_the_dossier_in_no_queue(client, province):
+    dossier = submit(province["hai_chau"])
+    client = signed_in(client, province["son_tra_specialist"])
 
     page = client.get(reverse("workspace:dossier", args=[dossier.code]))
     assert page.status_code == 404
@@ -74,10 +44,10 @@ def test_another_communes_officer_gets_404_and_sees_the_dossier_in_no_queue(clie
         assert dossier.code not in queue.content.decode()
 
 
-def test_the_queue_shows_the_units_dossiers_with_a_late_badge(client, units, monkeypatch):
-    dossier = submit(units["hai_chau"])
+def test_the_queue_shows_the_units_dossiers_with_a_late_badge(client, province, monkeypatch):
+    dossier = submit(province["hai_chau"])
     Task.objects.filter(dossier=dossier).update(due_at="2000-01-01T00:00:00Z")
-    client = signed_in(client, units["specialist"])
+    client = signed_in(client, province["specialist"])
 
     page = client.get(reverse("workspace:queue"), {"due": "late"})
 
@@ -87,9 +57,9 @@ def test_the_queue_shows_the_units_dossiers_with_a_late_badge(client, units, mon
                                           {"due": "soon"}).content.decode()
 
 
-def test_search_by_applicant_name_finds_only_that_dossier(client, units):
-    wanted, other = submit(units["hai_chau"], "Trần Văn Bình"), submit(units["hai_chau"])
-    client = signed_in(client, units["specialist"])
+def test_search_by_applicant_name_finds_only_that_dossier(client, province):
+    wanted, other = submit(province["hai_chau"], "Trần Văn Bình"), submit(province["hai_chau"])
+    client = signed_in(client, province["specialist"])
 
     page = client.get(reverse("workspace:queue"), {"q": "văn bình"}, HTTP_HX_REQUEST="true")
 
@@ -98,16 +68,16 @@ def test_search_by_applicant_name_finds_only_that_dossier(client, units):
     assert "<html" not in text  # htmx gets only the rows
 
 
-def test_the_queue_page_runs_the_same_number_of_queries_for_5_and_50_rows(client, units,
+def test_the_queue_page_runs_the_same_number_of_queries_for_5_and_50_rows(client, province,
                                                                         django_assert_num_queries):
     for _ in range(5):
-        submit(units["hai_chau"])
-    client = signed_in(client, units["specialist"])
+        submit(province["hai_chau"])
+    client = signed_in(client, province["specialist"])
     client.get(reverse("workspace:queue"))  # warm the session and the calendar
     with CaptureQueriesContext(connection) as five:
         assert client.get(reverse("workspace:queue")).content.decode().count("pick-") == 5
     for _ in range(45):
-        submit(units["hai_chau"])
+        submit(province["hai_chau"])
 
     with django_assert_num_queries(len(five)):
         page = client.get(reverse("workspace:queue"))
@@ -116,78 +86,78 @@ def test_the_queue_page_runs_the_same_number_of_queries_for_5_and_50_rows(client
 
 # -- actions through the page ----------------------------------------------------------------------
 
-def test_forwarding_through_the_page_moves_the_dossier_to_the_next_step(client, units):
-    dossier = submit(units["hai_chau"])
-    client = signed_in(client, units["specialist"])
+def test_forwarding_through_the_page_moves_the_dossier_to_the_next_step(client, province):
+    dossier = submit(province["hai_chau"])
+    client = signed_in(client, province["specialist"])
     page = client.get(reverse("workspace:dossier", args=[dossier.code]))
     assert 'value="forward"' in page.content.decode()
     dossier.refresh_from_db()
 
     answer = client.post(reverse("workspace:action", args=[dossier.code]),
                          {"action": "forward", "lock_version": dossier.lock_version,
-                          "task": open_task(dossier).pk}, HTTP_HX_REQUEST="true")
+                          "task": task_of(dossier).pk}, HTTP_HX_REQUEST="true")
 
     assert answer.status_code == 204
     assert answer["HX-Redirect"] == reverse("workspace:dossier", args=[dossier.code])
-    task = open_task(dossier)
+    task = task_of(dossier)
     assert (task.step_key, task.role) == ("approve", Role.LEADER)
 
 
-def test_a_stale_lock_version_is_a_409_saying_to_reload(client, units):
-    dossier = submit(units["hai_chau"])
+def test_a_stale_lock_version_is_a_409_saying_to_reload(client, province):
+    dossier = submit(province["hai_chau"])
     stale = Dossier.objects.get(pk=dossier.pk).lock_version
-    engine.claim_task(officer=units["other_specialist"], task=open_task(dossier),
+    engine.claim_task(officer=province["other_specialist"], task=task_of(dossier),
                       lock_version=stale)
     Task.objects.filter(dossier=dossier).update(assignee=None, status=TaskStatus.OPEN)
-    client = signed_in(client, units["specialist"])
+    client = signed_in(client, province["specialist"])
 
     answer = client.post(reverse("workspace:action", args=[dossier.code]),
                          {"action": "forward", "lock_version": stale,
-                          "task": open_task(dossier).pk})
+                          "task": task_of(dossier).pk})
 
     assert answer.status_code == 409
     assert "Hồ sơ vừa được người khác cập nhật — tải lại" in answer.content.decode()
-    assert open_task(dossier).step_key == "appraise"
+    assert task_of(dossier).step_key == "appraise"
 
 
-def test_a_stale_lock_version_through_htmx_reloads_the_page_with_the_message(client, units):
-    dossier = submit(units["hai_chau"])
-    client = signed_in(client, units["specialist"])
+def test_a_stale_lock_version_through_htmx_reloads_the_page_with_the_message(client, province):
+    dossier = submit(province["hai_chau"])
+    client = signed_in(client, province["specialist"])
 
     answer = client.post(reverse("workspace:action", args=[dossier.code]),
                          {"action": "claim", "lock_version": 999,
-                          "task": open_task(dossier).pk}, HTTP_HX_REQUEST="true")
+                          "task": task_of(dossier).pk}, HTTP_HX_REQUEST="true")
 
     assert answer.status_code == 409 and answer["HX-Refresh"] == "true"
     page = client.get(reverse("workspace:dossier", args=[dossier.code]))
     assert "Hồ sơ vừa được người khác cập nhật — tải lại" in page.content.decode()
 
 
-def test_a_supplement_request_needs_a_reason(client, units):
-    dossier = submit(units["hai_chau"])
-    client = signed_in(client, units["specialist"])
+def test_a_supplement_request_needs_a_reason(client, province):
+    dossier = submit(province["hai_chau"])
+    client = signed_in(client, province["specialist"])
     dossier.refresh_from_db()
 
     answer = client.post(reverse("workspace:action", args=[dossier.code]),
                          {"action": "request_supplement", "lock_version": dossier.lock_version,
-                          "task": open_task(dossier).pk, "reason": "  "})
+                          "task": task_of(dossier).pk, "reason": "  "})
 
     assert answer.status_code == 422
     assert Dossier.objects.get(pk=dossier.pk).lock_version == dossier.lock_version
 
 
-def test_bulk_claim_reports_which_were_claimed_and_which_had_changed(client, units):
-    fresh, changed = submit(units["hai_chau"]), submit(units["hai_chau"])
+def test_bulk_claim_reports_which_were_claimed_and_which_had_changed(client, province):
+    fresh, changed = submit(province["hai_chau"]), submit(province["hai_chau"])
     versions = {d.pk: Dossier.objects.get(pk=d.pk).lock_version for d in (fresh, changed)}
-    engine.claim_task(officer=units["other_specialist"], task=open_task(changed),
+    engine.claim_task(officer=province["other_specialist"], task=task_of(changed),
                       lock_version=versions[changed.pk])
-    client = signed_in(client, units["specialist"])
+    client = signed_in(client, province["specialist"])
 
     answer = client.post(reverse("workspace:bulk_claim"), {"task": [
-        f"{open_task(d).pk}:{versions[d.pk]}" for d in (fresh, changed)]}, follow=True)
+        f"{task_of(d).pk}:{versions[d.pk]}" for d in (fresh, changed)]}, follow=True)
 
-    assert open_task(fresh).assignee == units["specialist"]
-    assert open_task(changed).assignee == units["other_specialist"]
+    assert task_of(fresh).assignee == province["specialist"]
+    assert task_of(changed).assignee == province["other_specialist"]
     text = answer.content.decode()
     assert fresh.code in text and changed.code in text
 
@@ -215,8 +185,8 @@ def applicant(address=HOI_AN_ADDRESS) -> dict:
             "applicant-address": address}
 
 
-def test_the_procedure_is_picked_by_typing_its_code_and_enter(client, units):
-    client = signed_in(client, units["desk"])
+def test_the_procedure_is_picked_by_typing_its_code_and_enter(client, province):
+    client = signed_in(client, province["desk"])
 
     page = client.get(reverse("workspace:reception"), {"q": MARITAL_STATUS})
 
@@ -225,8 +195,8 @@ def test_the_procedure_is_picked_by_typing_its_code_and_enter(client, units):
 
 
 def test_reception_creates_a_dossier_received_at_the_officers_office_routed_by_address(
-        client, units):
-    client = signed_in(client, units["desk"])
+        client, province):
+    client = signed_in(client, province["desk"])
 
     answer = client.post(reverse("workspace:reception"),
                          {**html_form(MARITAL_STATUS), **applicant(HOI_AN_ADDRESS)})
@@ -234,8 +204,8 @@ def test_reception_creates_a_dossier_received_at_the_officers_office_routed_by_a
     assert answer.status_code == 302
     dossier = Dossier.objects.get()
     assert dossier.channel == "in_person" and dossier.status == "received"
-    assert dossier.receiving_office == units["hai_chau"]
-    assert dossier.competent_office == units["hoi_an"]  # file anywhere
+    assert dossier.receiving_office == province["hai_chau"]
+    assert dossier.competent_office == province["hoi_an"]  # file anywhere
     example = procedure_by_code(MARITAL_STATUS).current_version.spec.example
     assert dossier.documents.count() == len(example.documents)
     page = client.get(answer["Location"]).content.decode()
@@ -245,8 +215,8 @@ def test_reception_creates_a_dossier_received_at_the_officers_office_routed_by_a
 
 
 def test_form_fields_repeating_the_applicant_are_filled_from_the_applicant_block(client,
-                                                                                units):
-    client = signed_in(client, units["desk"])
+                                                                                province):
+    client = signed_in(client, province["desk"])
     data = {**html_form(MARITAL_STATUS), **applicant()}
     for name in ("applicant_full_name", "applicant_national_id", "applicant_phone",
                  "applicant_address"):
@@ -260,8 +230,8 @@ def test_form_fields_repeating_the_applicant_are_filled_from_the_applicant_block
     assert dossier.form_data["applicant_national_id"] == dossier.applicant_id_number
 
 
-def test_nothing_is_stored_when_the_reception_form_has_errors(client, units):
-    client = signed_in(client, units["desk"])
+def test_nothing_is_stored_when_the_reception_form_has_errors(client, province):
+    client = signed_in(client, province["desk"])
     data = {**html_form(MARITAL_STATUS), **applicant(), "birth_date": "31/02/1990",
             "applicant-full_name": ""}
 
@@ -274,8 +244,8 @@ def test_nothing_is_stored_when_the_reception_form_has_errors(client, units):
     assert "errorlist" in text
 
 
-def test_an_address_outside_any_commune_is_shown_next_to_the_address(client, units):
-    client = signed_in(client, units["desk"])
+def test_an_address_outside_any_commune_is_shown_next_to_the_address(client, province):
+    client = signed_in(client, province["desk"])
 
     answer = client.post(reverse("workspace:reception"),
                          {**html_form(MARITAL_STATUS), **applicant("Đâu đó không rõ")})
@@ -286,6 +256,6 @@ def test_an_address_outside_any_commune_is_shown_next_to_the_address(client, uni
     assert address.index('class="errorlist"') < address.index("</div>")
 
 
-def test_only_desk_officers_use_the_reception_screen(client, units):
-    client = signed_in(client, units["specialist"])
+def test_only_desk_officers_use_the_reception_screen(client, province):
+    client = signed_in(client, province["specialist"])
     assert client.get(reverse("workspace:reception")).status_code == 403
