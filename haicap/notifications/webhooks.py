@@ -19,12 +19,14 @@ import secrets
 import urllib.error
 import urllib.request
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haicap.core import audit
-from haicap.core.errors import InvalidInput
+from haicap.core.errors import InvalidInput, NotFound
 from haicap.core.models import ApiPartner
 from haicap.dossiers.models import Dossier, OutboxMessage
 from haicap.notifications.gateways import Rejected, Unavailable
@@ -39,14 +41,38 @@ RETRIED_STATUSES = {408, 429}
 def subscribe(*, partner: ApiPartner, url: str, types: list[str] | None = None,
               ) -> WebhookSubscription:
     """A new endpoint for the partner, with a fresh signing secret."""
-    if not url.startswith(("https://", "http://")):
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as exc:
         raise InvalidInput(_("A webhook endpoint must be an http(s) URL."),
-                           code="invalid_webhook_url")
+                           code="invalid_webhook_url") from exc
+    unknown = [name for name in types or [] if not name.startswith(DOSSIER_TYPE)]
+    if unknown:
+        raise InvalidInput(_("Webhooks carry dossier events only (types starting with "
+                             "vn.haicap.dossier.)."), code="invalid_event_type",
+                           details={"types": unknown})
     with transaction.atomic():
         subscription = WebhookSubscription.objects.create(
             partner=partner, url=url, types=list(types or []), secret=new_secret())
         audit.record("webhook.subscribe", subscription, summary=f"{partner.code} {url}")
     return subscription
+
+
+def unsubscribe(*, partner: ApiPartner, subscription_id: int) -> None:
+    """The partner's endpoint receives nothing more (the row stays, with its deliveries)."""
+    with transaction.atomic():
+        subscription = (WebhookSubscription.objects.select_for_update()
+                        .filter(partner=partner, pk=subscription_id, is_active=True).first())
+        if subscription is None:
+            raise NotFound(_("No such webhook."))
+        subscription.is_active = False
+        subscription.save(update_fields=["is_active"])
+        audit.record("webhook.unsubscribe", subscription,
+                     summary=f"{partner.code} {subscription.url}")
+
+
+def subscriptions_of(partner: ApiPartner):
+    return WebhookSubscription.objects.filter(partner=partner, is_active=True).order_by("id")
 
 
 def new_secret() -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from haicap.catalog.selectors import procedure_by_code
 from haicap.core.tests import factories
-from haicap.core.tokens import ensure_partner
+from haicap.core.tokens import ensure_partner, issue_token
 from haicap.dossiers import services
 from haicap.dossiers.tests import test_engine
 from haicap.dossiers.tests.test_engine import HAI_CHAU_ADDRESS, MARITAL_STATUS, at, fresh
@@ -159,3 +159,47 @@ def test_a_subscription_may_choose_its_event_types(province, hospital):
     submit(client="benh-vien")
 
     assert notifications.dispatch_outbox().webhooks == 0
+
+
+# -- the partner's API -----------------------------------------------------------------------------
+
+def bearer(partner) -> dict:
+    return {"Authorization": f"Bearer {issue_token(partner)[1]}"}
+
+
+def test_a_partner_registers_lists_and_stops_its_webhooks(client):
+    partner = ensure_partner(code="benh-vien", name="Bệnh viện")
+    other = ensure_partner(code="ngan-hang", name="Ngân hàng")
+    webhooks.subscribe(partner=other, url="https://bank.example.vn/events")
+    headers = bearer(partner)
+
+    created = client.post("/api/v1/webhooks", {"url": "https://hospital.example.vn/events",
+                                               "types": ["vn.haicap.dossier.receive"]},
+                          content_type="application/json", headers=headers)
+
+    assert created.status_code == 201 and len(created.json()["secret"]) >= 40
+    listed = client.get("/api/v1/webhooks", headers=headers).json()
+    assert [(item["url"], item["types"]) for item in listed] == [
+        ("https://hospital.example.vn/events", ["vn.haicap.dossier.receive"])]
+    assert "secret" not in listed[0]
+    other_id = other.webhooks.get().pk
+    assert client.delete(f"/api/v1/webhooks/{other_id}", headers=headers).status_code == 404
+    deleted = client.delete(f"/api/v1/webhooks/{created.json()['id']}", headers=headers)
+    assert deleted.status_code == 204
+    assert client.get("/api/v1/webhooks", headers=headers).json() == []
+
+
+def test_a_webhook_needs_a_web_url_and_dossier_event_types(client):
+    headers = bearer(ensure_partner(code="benh-vien", name="Bệnh viện"))
+
+    for body, code in (({"url": "file:///etc/passwd"}, "invalid_webhook_url"),
+                       ({"url": "https://h.example.vn/e", "types": ["vn.haicap.task.overdue"]},
+                        "invalid_event_type")):
+        response = client.post("/api/v1/webhooks", body, content_type="application/json",
+                               headers=headers)
+        assert (response.status_code, response.json()["code"]) == (422, code)
+
+
+def test_webhooks_are_for_partner_systems_not_sessions(client, province):
+    client.force_login(province["desk"])
+    assert client.get("/api/v1/webhooks").status_code == 401
