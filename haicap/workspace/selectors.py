@@ -48,8 +48,12 @@ def queue(officer: User, filters: QueueFilters, *, now: datetime | None = None):
 
 
 def queue_procedures(officer: User):
-    """The procedures with a dossier in the officer's unit queue (the filter's choices)."""
-    in_queue = Task.objects.queue_of_unit(officer).values("dossier__procedure")
+    """The procedures with a dossier in the officer's unit queue (the filter's choices).
+
+    Their ids first, in one pass over the queue; as a single query PostgreSQL may instead probe
+    every dossier of each procedure of the catalogue (half a second at 1M dossiers)."""
+    in_queue = set(Task.objects.queue_of_unit(officer).order_by()
+                   .values_list("dossier__procedure", flat=True).distinct())
     return Procedure.objects.filter(pk__in=in_queue).only("code", "name").order_by("name")
 
 
