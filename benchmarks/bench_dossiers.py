@@ -44,6 +44,9 @@ WORKERS = 2 * (os.cpu_count() or 1) + 1
 RATE_TARGET, P99_TARGET = 150.0, 300.0
 GENERATED = int(os.environ.get("HAICAP_BENCH_DOSSIERS", "1000000"))
 P95_TARGET = 50.0
+COUNT_CAP = 1000
+PAGE_LABEL = ("officer queue page `/can-bo/ho-so/` (desk officer and specialist of a commune; "
+              "mine / unit, filters, pages)")
 PROCEDURE = "1.001193"
 APPLICANT = {"id_number": "048194003517", "full_name": "Nguyễn Thị Thu Hà", "phone": "0905123456",
              "address": "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"}
@@ -102,11 +105,11 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def _queue_child() -> dict:
-    """What the officer queue reads, timed on 1M dossiers. No workspace page exists yet, so:
-    the API list `GET /api/v1/dossiers` as the desk officer of one commune (Django test client,
-    session sign-in: the whole request), and the queue selectors evaluated directly (a page of
-    rows + its count): `Dossier.objects.visible_to(officer).due_soon()` / `.late()`,
-    `Task.objects.queue_of(officer)` and `.queue_of_unit(officer)`."""
+    """The officer queue on 1M dossiers, whole requests through the Django test client (session
+    sign-in): the workspace queue page `/can-bo/ho-so/` of a commune's desk officer and
+    specialist (mine and the unit's, with filters and pages) and the API list
+    `GET /api/v1/dossiers` as the desk officer; then the reads under them evaluated directly
+    (a page of rows + its count)."""
     import django
 
     django.setup()
@@ -115,30 +118,40 @@ def _queue_child() -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from haicap.core.models import User
+    from haicap.core.tokens import Caller
     from haicap.dossiers.models import Dossier, Task
+    from haicap.dossiers.selectors import bounded_count, dossier_list
+    from haicap.workspace.selectors import QueueFilters, queue
+    from haicap.workspace.views import PAGE_SIZE
 
     desk = User.objects.get(role="desk_officer", office__code=QUEUE_COMMUNE_OFFICE)
     specialist = User.objects.get(role="specialist", office__code=QUEUE_COMMUNE_OFFICE)
-    client = Client()
-    client.force_login(desk)
+    clients = {}
+    for officer in (desk, specialist):
+        clients[officer.role] = Client()
+        clients[officer.role].force_login(officer)
     procedures = list(Dossier.objects.values_list("procedure__code", flat=True)
                       .order_by().distinct()[:3])
 
-    def api(query: str) -> None:
-        response = client.get(f"/api/v1/dossiers?{query}")
+    def get(role: str, url: str) -> None:
+        response = clients[role].get(url)
         assert response.status_code == 200, response.content[:300]
 
-    def page(queryset, size: int, offset: int = 0) -> None:
+    def page(queryset, size: int, offset: int = 0, count=lambda queryset: queryset.count()):
         list(queryset[offset:offset + size])
-        queryset.count()
+        count(queryset)
 
     def dossiers_page(queryset, size, offset=0):
         page(queryset.select_related("procedure", "receiving_office", "competent_office"),
-             size, offset)
+             size, offset, count=lambda queryset: bounded_count(queryset, COUNT_CAP))
 
     def tasks_page(queryset, size, offset=0):
         page(queryset.select_related("dossier__procedure", "office"), size, offset)
 
+    page_cases = [f"/can-bo/ho-so/?{query}" for query in (
+        "", "tab=unit", "tab=unit&page=2", "tab=unit&page=10", "due=soon", "due=late",
+        "tab=unit&due=soon", "tab=unit&due=late", "tab=unit&status=in_process",
+        "tab=unit&status=received", f"tab=unit&procedure={procedures[0]}", "tab=unit&q=G1")]
     api_cases = []
     for limit in (10, 20, 50):
         for offset in (0, 100, 1000):
@@ -147,10 +160,21 @@ def _queue_child() -> dict:
             api_cases.append(f"limit={limit}&status={status}")
         for code in procedures:
             api_cases.append(f"limit={limit}&procedure={code}")
+    caller = Caller(user=desk)
     groups: dict[str, list] = {
-        "API list `GET /api/v1/dossiers` (desk officer of a commune; status, procedure, pages)":
-            [lambda q=q: api(q) for q in api_cases],
-        "due soon / late (`Dossier.objects.visible_to(desk).due_soon()` / `.late()`, page + count)":
+        PAGE_LABEL: [lambda role=role, url=url: get(role, url)
+                     for role in clients for url in page_cases],
+        "API list `GET /api/v1/dossiers` (desk officer of a commune; status, procedure, "
+        "pages; exact count)": [lambda q=q: get("desk_officer", f"/api/v1/dossiers?{q}")
+                                for q in api_cases],
+        f"the API list's reads with the count bounded at {COUNT_CAP:,} (`dossier_list` page + "
+        "`bounded_count`)": [
+            lambda s=size, o=offset, st=status: dossiers_page(
+                dossier_list(caller, status=st), s, o)
+            for size in (10, 20, 50) for offset in (0, 100, 1000)
+            for status in (None, "in_process")],
+        "due soon / late (`Dossier.objects.visible_to(desk).due_soon()` / `.late()`, page + "
+        f"count bounded at {COUNT_CAP:,})":
             [fn for size in (10, 20, 50) for offset in (0, 40) for fn in (
                 lambda s=size, o=offset: dossiers_page(
                     Dossier.objects.visible_to(desk).due_soon(), s, o),
@@ -163,45 +187,66 @@ def _queue_child() -> dict:
                 lambda s=size, o=offset: tasks_page(Task.objects.queue_of_unit(specialist), s, o),
             )],
     }
-    rounds = {"API": 4, "due": 8, "task": 8}
+    sql_seconds = [0.0]
+
+    def timed_sql(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_seconds[0] += time.perf_counter() - start
+
     results = {}
     for label, calls in groups.items():
-        for call in calls:  # warm-up: each query once
+        for call in calls:  # warm-up: each case once
             call()
         times = []
-        repeat = next(n for key, n in rounds.items() if label.startswith(key) or key in label)
-        for _round in range(repeat):
-            for call in calls:
-                start = time.perf_counter()
-                call()
-                times.append((time.perf_counter() - start) * 1000)
+        sql_seconds[0] = 0.0
+        with connection.execute_wrapper(timed_sql):
+            for _round in range(max(4, 100 // len(calls))):
+                for call in calls:
+                    start = time.perf_counter()
+                    call()
+                    times.append((time.perf_counter() - start) * 1000)
         results[label] = {"n": len(times), "p50": _percentile(times, 0.5),
-                          "p95": _percentile(times, 0.95), "max": max(times)}
-        print(f"  [dossiers] {label}: n={len(times)} p50={results[label]['p50']:.1f} ms "
-              f"p95={results[label]['p95']:.1f} ms", flush=True)
+                          "p95": _percentile(times, 0.95), "max": max(times),
+                          "mean": sum(times) / len(times),
+                          "sql_mean": sql_seconds[0] * 1000 / len(times)}
+        log(f"{label}: n={len(times)} p50={results[label]['p50']:.1f} ms "
+            f"p95={results[label]['p95']:.1f} ms, SQL {results[label]['sql_mean']:.1f} ms "
+            f"of a mean {results[label]['mean']:.1f} ms")
 
     counts = {}
     for size in (10, 50):
         with CaptureQueriesContext(connection) as api_queries:
-            api(f"limit={size}")
+            get("desk_officer", f"/api/v1/dossiers?limit={size}")
         with CaptureQueriesContext(connection) as task_queries:
             tasks_page(Task.objects.queue_of(specialist), size)
         counts[size] = {"api": len(api_queries), "tasks": len(task_queries)}
+    unit_queue = queue(specialist, QueueFilters(unit=True))
+    last = -(-unit_queue.count() // PAGE_SIZE)
+    page_rows = {}
+    for number in (1, last):
+        with CaptureQueriesContext(connection) as page_queries:
+            get("specialist", f"/can-bo/ho-so/?tab=unit&page={number}")
+        rows = len(unit_queue[(number - 1) * PAGE_SIZE:number * PAGE_SIZE])
+        page_rows[number] = {"rows": rows, "queries": len(page_queries)}
 
     main = (Dossier.objects.visible_to(desk)
             .select_related("procedure", "receiving_office", "competent_office"))
     explains = {
         "API list, page 1 (limit 20)": main[:20].explain(analyze=True, buffers=True),
+        "API list, offset 1000": main[1000:1020].explain(analyze=True, buffers=True),
         "API list count": _explain_count(connection, main),
         "late, page 1": Dossier.objects.visible_to(desk).late()[:20].explain(
             analyze=True, buffers=True),
-        "task queue_of, page 1": Task.objects.queue_of(specialist).select_related(
-            "dossier__procedure", "office")[:20].explain(analyze=True, buffers=True),
+        "task queue_of_unit, page 1": Task.objects.queue_of_unit(specialist).select_related(
+            "dossier__procedure", "office")[:50].explain(analyze=True, buffers=True),
     }
     visible = main.count()
     tasks = Task.objects.queue_of_unit(specialist).count()
-    return {"groups": results, "counts": counts, "explains": explains, "visible": visible,
-            "queue_tasks": tasks}
+    return {"groups": results, "counts": counts, "page_rows": page_rows, "explains": explains,
+            "visible": visible, "queue_tasks": tasks}
 
 
 def _explain_count(connection, queryset) -> str:
@@ -239,6 +284,29 @@ def _start_gunicorn(port: int) -> subprocess.Popen:
             raise RuntimeError(server.stderr.read().decode()[-3000:])
     _stop(server)
     raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def _cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn workers, by PostgreSQL's processes, by this
+    process (the clients) and by the whole machine (every process, other work included)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    split = {"gunicorn": 0.0, "PostgreSQL": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[1]) == server_pid or int(stat.parent.name) == server_pid:
+            split["gunicorn"] += used
+        elif name.startswith("postgres"):
+            split["PostgreSQL"] += used
+    split["clients"] = time.process_time()
+    busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    split["machine, all processes"] = (sum(map(int, busy)) - int(busy[3]) - int(busy[4])) / tick
+    return split
 
 
 def _stop(server: subprocess.Popen) -> None:
@@ -483,7 +551,6 @@ def _generate(total: int) -> float:
 
 def run() -> Report:
     report = Report()
-    began = time.perf_counter()
     _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     _admin(f"CREATE DATABASE {DB_NAME}")
     server = None
@@ -501,8 +568,13 @@ def run() -> Report:
         if warm_errors:
             raise RuntimeError(f"warm-up errors: {warm_errors[:3]}")
         log(f"{SUBMISSIONS} submissions, {CLIENTS} clients")
+        cpu_before = _cpu_split(server.pid)
         seconds, latencies, errors = _post_all(port, setup["token"], setup["body"],
                                                SUBMISSIONS, "run")
+        cpu = {key: (value - cpu_before[key]) * 1000 / SUBMISSIONS
+               for key, value in _cpu_split(server.pid).items()}
+        log("CPU per submission: " + ", ".join(f"{key} {value:.1f} ms"
+                                                for key, value in cpu.items()))
         _stop(server)
         server = None
         rate = SUBMISSIONS / seconds
@@ -526,13 +598,30 @@ def run() -> Report:
         ]
         if errors:
             report.notes.append(f"First errors: {errors[:3]}")
+        own = cpu["gunicorn"] + cpu["PostgreSQL"] + cpu["clients"]
+        report.notes.append(
+            "CPU per submission during the timed run: " + ", ".join(
+                f"{key} {value:.1f} ms" for key, value in cpu.items())
+            + f". The server, the database and the clients need "
+            f"{own:.1f} ms of CPU a submission: {os.cpu_count()} cores idle but for them "
+            f"would give {os.cpu_count() * 1000 / own:.0f} submissions/s at most; the "
+            "machine-wide figure above it is what other work on the machine took meanwhile.")
 
         log("timing the queue reads")
         queue = _child("queue")
         for label, figures in queue["groups"].items():
             report.rows.append(Row(f"{label}: p95 of {figures['n']}", figures["p95"], "ms",
                                    f"≤ {P95_TARGET:.0f} ms", figures["p95"] <= P95_TARGET))
+        split = "; ".join(
+            f"{label.split(' (')[0]}: {figures['sql_mean']:.1f} ms of {figures['mean']:.1f} ms"
+            for label, figures in queue["groups"].items())
         counts = queue["counts"]
+        full, last = queue["page_rows"].values()  # the unit's first and last pages
+        report.rows.append(Row(
+            f"SQL queries of the queue page with {full['rows']} rows / {last['rows']} rows "
+            "(the unit's first and last pages)", full["queries"], "queries",
+            f"constant ({last['rows']} rows: {last['queries']})",
+            full["queries"] == last["queries"]))
         for key, label in (("api", "API list"), ("tasks", "task queue page + count")):
             constant = counts["10"][key] == counts["50"][key]
             report.rows.append(Row(f"SQL queries of the {label} at page size 10 / 50",
@@ -551,11 +640,17 @@ def run() -> Report:
             f"Queue: {GENERATED:,} generated dossiers (COPY; indexes rebuilt after; ANALYZE) "
             f"and a task for each one not new; the desk officer of {QUEUE_COMMUNE_OFFICE} "
             f"sees {queue['visible']:,} of them, its specialists' unit queue holds "
-            f"{queue['queue_tasks']:,} active tasks. The workspace queue page "
-            "(`/can-bo/ho-so/`) did not exist yet, so what was timed is the API list through "
-            "the Django test client (whole request, session sign-in) and the queue selectors "
-            "evaluated directly (one page of rows + the count). Setup and generation took "
-            f"{time.perf_counter() - began:.0f} s of the run.",
+            f"{queue['queue_tasks']:,} active tasks. Whole requests through the Django test "
+            "client (session sign-in): the workspace queue page, 12 URLs (mine / the unit's, "
+            "pages 1, 2 and 10, due soon, late, a status, a procedure, a search; 50 rows a "
+            "page) for the desk officer and for a specialist, and the API list (its count "
+            "exact: `_Summaries.count` calls `queryset.count()`); then the reads under them "
+            "evaluated directly. Each case once as warm-up, then rounds of all cases until "
+            f"at least 100 timings. Generation took {generated:.0f} s.",
+            f"Where a read's time goes (mean SQL time, from a wrapper on every statement, of "
+            f"the mean request): {split}. The rest is Python; for the queue page mostly its "
+            "template (50 rows, an include per row: about two thirds of the request in a "
+            "cProfile of the page).",
         ]
         return report
     finally:
