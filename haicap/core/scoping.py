@@ -27,14 +27,14 @@ class UnitScope:
     through the office to its commune (1M dossiers: a sequential scan).
     """
 
-    commune_field: str | tuple[str, ...]
     province_field: str
+    commune_field: str | tuple[str, ...] = ()
     owner_field: str | None = None
     office_fields: tuple[str, ...] = ()
 
     def commune_parts(self, office) -> list[models.Q]:
         """One condition per field tying a record to the commune of `office`; a record of the
-        commune meets at least one."""
+        commune meets at least one. (A model with office fields needs no commune field.)"""
         if self.office_fields:
             offices = commune_office_ids(office)
             return [models.Q(**{f"{field}__in": offices}) for field in self.office_fields]
