@@ -125,7 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
         "PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HAICAP_TEST_DB") or None}
+if os.environ.get("HAICAP_TEST_DB"):
+    # Parallel test runs on one machine each take their own test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["HAICAP_TEST_DB"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
