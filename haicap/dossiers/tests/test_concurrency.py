@@ -1,6 +1,7 @@
 """Concurrency on real connections (issue 5 points 2 and 9): two officers acting on the same
-dossier at the same instant → exactly one wins, the other gets a conflict, no lost update; two
-submissions with the same Idempotency-Key at the same instant → one dossier.
+dossier at the same instant (two specialists forwarding, two desks receiving) → exactly one
+wins, the other gets a conflict, no lost update; two submissions with the same Idempotency-Key
+at the same instant → one dossier.
 
 Each side runs in its own thread with its own database connection and its own transaction;
 a barrier holds both inside their transaction until both are there, then lets them race for
@@ -19,6 +20,8 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
+from haicap.core.roles import Role
+from haicap.core.tests import factories
 from haicap.core.tokens import ensure_partner, issue_token
 from haicap.dossiers import engine, services
 from haicap.dossiers.models import Dossier, DossierEvent, OutboxMessage, Task
@@ -84,6 +87,24 @@ def test_two_officers_forwarding_at_the_same_instant_one_wins_one_conflict(trans
     assert DossierEvent.objects.filter(dossier=dossier, action="forward").count() == 1
     assert Task.objects.filter(dossier=dossier, step_key="approve").count() == 1
     assert fresh(dossier).lock_version == seen + 1
+
+
+def test_two_desks_receiving_one_online_dossier_at_once_give_one_appointment(transactional_db,
+                                                                           monkeypatch):
+    people = build_province()
+    other_desk = factories.officer(people["hai_chau"], Role.DESK_OFFICER)
+    dossier = fresh(submit(channel="online"))
+
+    def receive_as(officer):
+        return lambda: services.receive_dossier(officer=officer, dossier=dossier,
+                                                lock_version=dossier.lock_version)
+
+    outcomes = race(monkeypatch, services, "_lock", receive_as(people["desk"]),
+                    receive_as(other_desk))
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "Dossier"], outcomes
+    assert DossierEvent.objects.filter(dossier=dossier, action="receive").count() == 1
+    assert Task.objects.filter(dossier=dossier).count() == 1
 
 
 def test_two_submissions_with_the_same_idempotency_key_at_once_make_one_dossier(transactional_db,
