@@ -52,6 +52,7 @@ EVENT_LABELS = {
     "finish": gettext_lazy("Result ready"),
     "send_back": gettext_lazy("Sent back"),
     "request_supplement": gettext_lazy("Supplement requested"),
+    "supplement_submitted": gettext_lazy("Supplement sent online by the applicant"),
     "receive_supplement": gettext_lazy("Supplement received"),
     "refuse": gettext_lazy("Refused"),
     "return_result": gettext_lazy("Result returned"),
