@@ -174,6 +174,9 @@ class Dossier(models.Model):
                          name="dossier_competent_newest"),
             models.Index(fields=["receiving_office", "-submitted_at", "-id"],
                          name="dossier_receiving_newest"),
+            # The procedure of a dossier by id without reading the row (the procedures of a
+            # unit's queue: one probe per task).
+            models.Index(fields=["id", "procedure"], name="dossier_procedure_by_id"),
             # A partner system's own dossiers, newest first.
             models.Index(fields=["idempotency_client", "-submitted_at"]),
         ]
@@ -350,8 +353,10 @@ class Task(models.Model):
         ordering = ["due_at", "id"]
         indexes = [
             models.Index(fields=["office", "role", "status", "due_at"]),
-            # A unit's queue, earliest due first, read in order (no sort of the whole queue).
-            models.Index(fields=["office", "role", "due_at", "id"], name="task_active_queue",
+            # A unit's queue, earliest due first, read in order (no sort of the whole queue);
+            # with the dossier, the queue's procedures are listed without reading the tasks.
+            models.Index(fields=["office", "role", "due_at", "id", "dossier"],
+                         name="task_active_queue",
                          condition=models.Q(status__in=ACTIVE_TASK_STATUSES)),
         ]
 
