@@ -1,7 +1,7 @@
 """A crash loses nothing that was acknowledged, and leaves nothing half-stored (issue 5 point 9:
 acknowledge only after commit).
 
-A real server process (gunicorn, as `make serve`) on its own SQLite file, killed with SIGKILL:
+A real server process (gunicorn, as `make serve`) on its own database, killed with SIGKILL:
 - right after it answered 201, it is started again and the dossier is there, with its event
   and its outbox message;
 - inside the submission's transaction (after its INSERTs, before COMMIT — where the
@@ -10,9 +10,10 @@ A real server process (gunicorn, as `make serve`) on its own SQLite file, killed
   client's retry with the same Idempotency-Key, served by the worker gunicorn starts in its
   place, makes exactly one dossier.
 
-The served database starts as a copy of the SQLite test database (migrated, units and calendar
-loaded) with the catalogue, the competent commune's office and a partner token added by a
-management shell, so no test waits for a full `migrate`.
+The served database (a SQLite file, or a PostgreSQL database when the tests run on one) starts
+as a copy of the test database (migrated, units and calendar loaded) with the catalogue, the
+competent commune's office and a partner token added by a management shell, so no test waits
+for a full `migrate`.
 """
 
 import json
@@ -23,21 +24,18 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
+from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.db import connection
 
 from haicap.dossiers.testing import HAI_CHAU_ADDRESS
 from haicap.portal.tests.test_e2e import free_port, wait_until_served
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    reason="the served database is a copy of the SQLite test database (run without "
-           "DATABASE_URL); what is proven here is the order commit → answer, not the engine")
 
 SETUP = """
 from haicap.catalog.services import load_catalog
@@ -75,44 +73,88 @@ def post_worker_init(worker):
 
 @dataclass
 class Served:
+    """The server's own database (a SQLite file or a PostgreSQL database, a copy of the test
+    database), its folder and the partner token."""
+
     folder: Path
-    database: Path
-    token: str
+    database: str
+    token: str = ""
 
     @property
     def env(self) -> dict:
-        return {**os.environ, "DATABASE_URL": f"sqlite:///{self.database}",
+        return {**os.environ, "DATABASE_URL": _url(self.database),
                 "HAICAP_VAR_DIR": str(self.folder), "HAICAP_SANDBOX_LATENCY_MS": "0",
                 "HAICAP_TEST_DIE_ONCE": str(self.folder / "die-once")}
 
     def rows(self, table: str) -> int:
-        with sqlite3.connect(self.database) as db:
+        with closing(_connect(self.database)) as db:
             return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+def _url(database: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database}"
+    db = connection.settings_dict
+    return (f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@"
+            f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{database}")
+
+
+def _connect(database: str):
+    if connection.vendor == "sqlite":
+        return sqlite3.connect(database)
+    return psycopg.connect(_url(database), autocommit=True)
+
+
+def _copy(source: str, target: str) -> None:
+    """A copy of a database that nobody is connected to."""
+    if connection.vendor == "sqlite":
+        with closing(sqlite3.connect(source)) as old, closing(sqlite3.connect(target)) as new:
+            old.backup(new)
+    else:
+        with closing(_connect("postgres")) as admin:
+            admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+def _drop(database: str) -> None:
+    if connection.vendor == "postgresql":
+        with closing(_connect("postgres")) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _name(folder: Path, what: str) -> str:
+    if connection.vendor == "sqlite":
+        return str(folder / f"{what}.sqlite3")
+    return f"{connection.settings_dict['NAME']}_{what}"
+
+
 @pytest.fixture(scope="module")
-def template(django_db_setup, django_db_blocker, tmp_path_factory) -> Served:
-    """A database file for the server: the test database's committed tables, then the
-    catalogue, the Hải Châu office and a partner token."""
+def template(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The server's database as it starts: the test database's committed tables (migrated,
+    units and calendar loaded), then the catalogue, the Hải Châu office and a partner token."""
     folder = tmp_path_factory.mktemp("served")
-    template = Served(folder, folder / "template.sqlite3", token="")
+    template = Served(folder, _name(folder, "served_template"))
     with django_db_blocker.unblock():
-        connection.ensure_connection()
-        with sqlite3.connect(template.database) as copy:
-            connection.connection.backup(copy)
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            with closing(sqlite3.connect(template.database)) as copy:
+                connection.connection.backup(copy)
+        else:
+            connection.close()  # PostgreSQL copies only a database nobody is connected to
+            _copy(connection.settings_dict["NAME"], template.database)
     done = subprocess.run([sys.executable, "-m", "haicap.manage", "shell", "-c", SETUP],
                           env=template.env, check=True, capture_output=True, text=True)
     template.token = done.stdout.split("TOKEN ")[1].strip()
-    return template
+    yield template
+    _drop(template.database)
 
 
 @pytest.fixture
-def served(transactional_db, template, tmp_path) -> Served:
+def served(transactional_db, template, tmp_path):
     """A fresh copy of the template for one test."""
-    served = Served(tmp_path, tmp_path / "served.sqlite3", template.token)
-    with sqlite3.connect(template.database) as source, sqlite3.connect(served.database) as copy:
-        source.backup(copy)
-    return served
+    served = Served(tmp_path, _name(tmp_path, "served"), template.token)
+    _copy(template.database, served.database)
+    yield served
+    _drop(served.database)
 
 
 @contextmanager
