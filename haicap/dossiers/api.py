@@ -21,6 +21,7 @@ from haicap.core.roles import Role
 from haicap.core.tokens import BearerToken, Caller
 from haicap.documents.models import StoredFile
 from haicap.documents.services import store_inline
+from haicap.dossiers import actions as officer_actions
 from haicap.dossiers import engine, selectors, services
 from haicap.dossiers.models import Channel, Dossier, Task
 from haicap.dossiers.schemas import (
@@ -40,7 +41,6 @@ from haicap.dossiers.schemas import (
     TaskQueueFilters,
     TrackingOut,
 )
-from haicap.workspace import actions as officer_actions
 
 router = Router(tags=["dossiers"])
 api_auth = BearerToken()

@@ -4,8 +4,8 @@ counter. The e-form itself is validated by the catalogue's `validate_submission`
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from haicap.dossiers import actions
 from haicap.dossiers.models import Status
-from haicap.workspace import actions
 from haicap.workspace.selectors import DUE_SOON, LATE, QueueFilters
 
 

@@ -27,10 +27,11 @@ from haicap.core.errors import DomainError, InvalidInput, NotFound, PermissionDe
 from haicap.core.models import Office
 from haicap.core.roles import Role
 from haicap.core.tokens import Caller
+from haicap.dossiers import actions
 from haicap.dossiers import selectors as dossier_selectors
 from haicap.dossiers import services as dossier_services
 from haicap.dossiers.models import Task
-from haicap.workspace import actions, selectors
+from haicap.workspace import selectors
 from haicap.workspace.forms import ActionForm, ApplicantForm, QueueFilterForm
 
 PAGE_SIZE = 50

@@ -259,3 +259,19 @@ def test_an_address_outside_any_commune_is_shown_next_to_the_address(client, pro
 def test_only_desk_officers_use_the_reception_screen(client, province):
     client = signed_in(client, province["specialist"])
     assert client.get(reverse("workspace:reception")).status_code == 403
+
+
+def test_the_desk_asks_for_a_supplement_before_receiving_an_online_dossier(client, province):
+    dossier = testing.submit(channel="online")
+    client = signed_in(client, province["desk"])
+    page = client.get(reverse("workspace:dossier", args=[dossier.code])).content.decode()
+    assert 'value="receive"' in page and 'value="request_supplement"' in page
+
+    answer = client.post(reverse("workspace:action", args=[dossier.code]),
+                         {"action": "request_supplement", "lock_version": dossier.lock_version,
+                          "reason": "Thiếu bản sao giấy khai sinh"})
+
+    assert answer.status_code in (204, 302)
+    assert testing.fresh(dossier).status == "waiting_supplement"
+    page = client.get(reverse("workspace:dossier", args=[dossier.code])).content.decode()
+    assert 'value="request_supplement"' not in page  # one request per dossier

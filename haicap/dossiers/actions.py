@@ -1,6 +1,7 @@
-"""The actions an officer may take on a dossier from its page, as the engine allows them.
+"""The actions an officer may take on a dossier (workspace page and API alike), as the engine
+allows them.
 
-Which buttons to show is read from the dossier's own workflow step (`step.actions`) and the
+Which actions to offer is read from the dossier's own workflow step (`step.actions`) and the
 officer's unit and role; doing one calls the engine's named verb, nothing else.
 """
 
@@ -13,7 +14,7 @@ from haicap.catalog.spec import StepAction
 from haicap.core.models import User
 from haicap.core.roles import Role
 from haicap.dossiers import engine, services
-from haicap.dossiers.models import OPEN_STATUSES, Dossier, Status, Task
+from haicap.dossiers.models import OPEN_STATUSES, Dossier, Status, SupplementRequest, Task
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ CLAIM = Action("claim", _("Claim"), primary=True)
 RECEIVE = Action("receive", _("Receive the dossier"), primary=True)
 RECEIVE_SUPPLEMENT = Action("receive_supplement", _("The supplement has arrived"), primary=True)
 EXTEND = Action("extend", _("Apologise and set a new date"), reason=True, new_date=True)
+# At reception, before any step exists (an online dossier at the desk).
+ASK_SUPPLEMENT = Action("request_supplement", _("Request a supplement"), reason=True)
+REFUSE = Action("refuse", _("Refuse"), reason=True)
 # Step actions (the catalogue's StepAction) → what the page offers, in this order.
 STEP_ACTIONS = (
     ((StepAction.FORWARD, StepAction.ACCEPT), Action("forward", _("Done: forward"),
@@ -58,6 +62,9 @@ def available(officer: User, dossier: Dossier, task: Task | None) -> list[Action
     actions = []
     if dossier.status == Status.NEW and officer.role == Role.DESK_OFFICER:
         actions.append(RECEIVE)
+        if not SupplementRequest.objects.filter(dossier=dossier).exists():
+            actions.append(ASK_SUPPLEMENT)
+        actions.append(REFUSE)
     if dossier.status == Status.WAITING_SUPPLEMENT and (
             officer.role == Role.DESK_OFFICER or holds(officer, task)):
         actions.append(RECEIVE_SUPPLEMENT)
@@ -85,6 +92,9 @@ def perform(key: str, *, officer: User, dossier: Dossier, task: Task | None, loc
     if key == "extend":
         return engine.extend_with_apology(dossier=dossier, new_due_at=new_due_at,
                                           reason=reason, **mine)
+    if task is None and dossier.status == Status.NEW and key in ("request_supplement", "refuse"):
+        verb = engine.request_supplement if key == "request_supplement" else engine.refuse
+        return verb(dossier=dossier, reason=reason, **mine)
     if task is None:
         raise services.Conflict(str(_("This step is already closed.")), code="task_closed")
     verbs = {
