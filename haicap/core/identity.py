@@ -6,8 +6,6 @@ occasional failures, rejections of unknown accounts — and is labelled sandbox 
 """
 
 import hashlib
-import random
-import time
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -19,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from haicap.core.errors import DomainError
+from haicap.core.sandbox import RemoteServiceSimulation
 
 CODE_MAX_AGE_SECONDS = 300
 
@@ -45,18 +44,11 @@ class VerifiedIdentity:
     assurance_level: int = 2
 
 
-class SandboxVNeID:
+class SandboxVNeID(RemoteServiceSimulation):
     """A local stand-in for VNeID. Identities come from the sandbox's own register."""
 
     name = "VNeID (sandbox)"
-    is_sandbox = True
     salt = "haicap.vneid.sandbox"
-
-    def __init__(self, *, latency_ms: int | None = None, failure_rate: float | None = None):
-        self.latency_ms = settings.HAICAP_SANDBOX_LATENCY_MS if latency_ms is None else latency_ms
-        self.failure_rate = (
-            settings.HAICAP_SANDBOX_FAILURE_RATE if failure_rate is None else failure_rate
-        )
 
     def authorization_url(self, *, redirect_uri: str, state: str, nonce: str) -> str:
         query = urlencode({"redirect_uri": redirect_uri, "state": state, "nonce": nonce,
@@ -108,9 +100,7 @@ class SandboxVNeID:
         )
 
     def _behave_like_a_remote_service(self) -> None:
-        if self.latency_ms:
-            time.sleep(self.latency_ms / 1000 * random.uniform(0.5, 1.5))
-        if self.failure_rate and random.random() < self.failure_rate:
+        if self.simulated_call_fails():
             raise IdentityProviderUnavailable(
                 _("VNeID is not answering right now; please try again in a moment.")
             )

@@ -7,15 +7,12 @@ stands in where no clamd runs: it answers with latency and failures like a remot
 refusal of an infected upload can be tried for real. It is labelled sandbox in the API and UI.
 """
 
-import random
 import socket
 import struct
-import time
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
-from django.conf import settings
-
+from haicap.core.sandbox import RemoteServiceSimulation
 from haicap.documents import conf
 
 CHUNK_BYTES = 64 * 1024
@@ -42,19 +39,11 @@ class Scanner(Protocol):
     def scan(self, stream: BinaryIO) -> ScanResult: ...
 
 
-class SandboxScanner:
+class SandboxScanner(RemoteServiceSimulation):
     name = "sandbox"
-    is_sandbox = True
-
-    def __init__(self, *, latency_ms: int | None = None, failure_rate: float | None = None):
-        self.latency_ms = settings.HAICAP_SANDBOX_LATENCY_MS if latency_ms is None else latency_ms
-        self.failure_rate = (settings.HAICAP_SANDBOX_FAILURE_RATE if failure_rate is None
-                             else failure_rate)
 
     def scan(self, stream: BinaryIO) -> ScanResult:
-        if self.latency_ms:
-            time.sleep(self.latency_ms / 1000 * random.uniform(0.5, 1.5))
-        if self.failure_rate and random.random() < self.failure_rate:
+        if self.simulated_call_fails():
             raise ScannerUnavailable("sandbox scanner: simulated failure")
         tail = b""
         for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):

@@ -11,10 +11,8 @@ Vietnamese mobile numbers; the sandbox's unknown subscribers, numbers ending in 
 labelled sandbox in the UI and the API.
 """
 
-import random
 import re
 import smtplib
-import time
 import uuid
 from typing import Protocol
 
@@ -25,6 +23,7 @@ from django.core.mail.message import make_msgid
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from haicap.core.sandbox import RemoteServiceSimulation
 from haicap.notifications import conf
 from haicap.notifications.models import Notification, NotificationChannel
 from haicap.notifications.texts import sms_segments
@@ -55,16 +54,10 @@ class Sender(Protocol):
     def send(self, notification: Notification) -> str: ...
 
 
-class SandboxSmsGateway:
+class SandboxSmsGateway(RemoteServiceSimulation):
     """A local stand-in for a carrier's SMS gateway (brand-name SMS API)."""
 
     name = "SMS gateway (sandbox)"
-    is_sandbox = True
-
-    def __init__(self, *, latency_ms: int | None = None, failure_rate: float | None = None):
-        self.latency_ms = settings.HAICAP_SANDBOX_LATENCY_MS if latency_ms is None else latency_ms
-        self.failure_rate = (settings.HAICAP_SANDBOX_FAILURE_RATE if failure_rate is None
-                             else failure_rate)
 
     def send(self, notification: Notification) -> str:
         self._behave_like_a_remote_service()
@@ -83,9 +76,7 @@ class SandboxSmsGateway:
         return f"sandbox-sms-{uuid.uuid4().hex[:16]}"
 
     def _behave_like_a_remote_service(self) -> None:
-        if self.latency_ms:
-            time.sleep(self.latency_ms / 1000 * random.uniform(0.5, 1.5))
-        if self.failure_rate and random.random() < self.failure_rate:
+        if self.simulated_call_fails():
             raise Unavailable("gateway_unavailable",
                               _("The SMS gateway is not answering right now."))
 
