@@ -9,10 +9,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +21,7 @@ from haicap.dossiers import supplements
 from haicap.dossiers.deadlines import due_soon_limit
 from haicap.dossiers.models import NATIONAL_STATUS, Status
 from haicap.portal import presenters, selectors, services
-from haicap.slips.render import render_html, render_pdf
+from haicap.slips.render import slip_response
 from haicap.slips.views import FORMS as SLIP_BUILDERS
 
 PAGE_SIZE = 20
@@ -124,14 +123,7 @@ def my_slip(request, code: str, form: str, fmt: str):
         slip = SLIP_BUILDERS[form](dossier, f"{request.scheme}://{request.get_host()}")
     except NotFound as error:
         raise Http404(error.message) from None
-    if fmt == "pdf":
-        response = HttpResponse(render_pdf(slip), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{form}.pdf"'
-    else:
-        response = HttpResponse(render_html(slip), content_type="text/html; charset=utf-8")
-    # Personal data: kept by no shared cache, nor the browser's.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return slip_response(slip, fmt, f"{dossier.code}-mau-{form}")
 
 
 @citizen_required

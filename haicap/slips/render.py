@@ -10,7 +10,9 @@ the data: scheme only, so a stray address in a template fails the render instead
 from functools import lru_cache
 from pathlib import Path
 
+from django.http import HttpResponse
 from django.template import Context, Engine
+from django.utils.cache import patch_cache_control
 
 from haicap.slips.contexts import Slip
 from haicap.slips.qr import qr_data_uri
@@ -50,3 +52,14 @@ def render_document(slip: Slip):
 def render_pdf(slip: Slip) -> bytes:
     """The slip as an A4 PDF (fonts: DejaVu Serif and Sans from the system, by family name)."""
     return render_document(slip).write_pdf()
+
+
+def slip_response(slip: Slip, fmt: str, filename: str) -> HttpResponse:
+    """The slip as an HTTP answer, PDF ("pdf") or HTML; never cached (personal data)."""
+    if fmt == "pdf":
+        response = HttpResponse(render_pdf(slip), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    else:
+        response = HttpResponse(render_html(slip), content_type="text/html; charset=utf-8")
+    patch_cache_control(response, private=True, no_store=True)
+    return response

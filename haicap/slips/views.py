@@ -8,15 +8,14 @@ office. Another unit's dossier, or a slip that does not apply to the dossier, is
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.utils.cache import patch_cache_control
+from django.http import Http404, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from haicap.core.errors import NotFound
 from haicap.dossiers.models import Dossier
 from haicap.slips import builders
-from haicap.slips.render import render_html, render_pdf
+from haicap.slips.render import slip_response
 
 FORMS = {
     "01": builders.receipt_slip,
@@ -34,17 +33,6 @@ MAX_REGISTER_DAYS = 366
 
 def _base_url(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
-
-
-def _respond(slip, fmt: str, filename: str) -> HttpResponse:
-    if fmt == "pdf":
-        response = HttpResponse(render_pdf(slip), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-    else:
-        response = HttpResponse(render_html(slip), content_type="text/html; charset=utf-8")
-    # Slips carry personal data: never kept by a shared cache or the browser's.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _dossier(request, code: str, form: str) -> Dossier:
@@ -72,7 +60,7 @@ def dossier_slip(request, code: str, form: str, fmt: str):
         slip = FORMS[form](dossier, _base_url(request))
     except NotFound as error:
         raise Http404 from error
-    return _respond(slip, fmt, f"{dossier.code}-mau-{form}")
+    return slip_response(slip, fmt, f"{dossier.code}-mau-{form}")
 
 
 @login_required
@@ -92,7 +80,7 @@ def register(request, fmt: str):
     if date_to - date_from > timedelta(days=MAX_REGISTER_DAYS):
         return _bad_request(_("The period is longer than a year."))
     slip = builders.dossier_register(user.office, date_from, date_to, _base_url(request))
-    return _respond(slip, fmt, f"so-theo-doi-{date_from:%Y%m%d}-{date_to:%Y%m%d}")
+    return slip_response(slip, fmt, f"so-theo-doi-{date_from:%Y%m%d}-{date_to:%Y%m%d}")
 
 
 def _bad_request(message: str) -> HttpResponseBadRequest:
