@@ -8,6 +8,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -25,6 +26,9 @@ from haicap.core.models import Office, User
 from haicap.core.roles import OfficeKind, Role
 from haicap.core.text import fold
 from haicap.units.models import Commune, CommuneKind, CommuneSuccession, Province
+
+if TYPE_CHECKING:
+    from haicap.core.demo.dossiers import DemoDossiers
 
 DEMO_PASSWORD = "haicap-demo"
 DEMO_SEED = 48
@@ -56,9 +60,9 @@ COMMUNE_LOGINS = ((Role.DESK_OFFICER, "motcua"), (Role.SPECIALIST, "chuyenvien")
                   (Role.LEADER, "lanhdao"))
 # Logins printed at the end of the command; every commune has its three like Hải Châu's.
 LISTED_USERNAMES = (
-    ADMIN_USERNAME, "motcua.trungtam", "lanhdao.trungtam", "chuyenvien.sotuphap",
-    "lanhdao.sotuphap", "dieuhanh", "dulieu", "motcua.haichau", "chuyenvien.haichau",
-    "lanhdao.haichau", "motcua.hoian", "chuyenvien.hoian", "lanhdao.hoian",
+    ADMIN_USERNAME, "motcua.trungtam", "chuyenvien.trungtam", "lanhdao.trungtam",
+    "chuyenvien.sotuphap", "lanhdao.sotuphap", "dieuhanh", "dulieu", "motcua.haichau",
+    "chuyenvien.haichau", "lanhdao.haichau", "motcua.hoian", "chuyenvien.hoian", "lanhdao.hoian",
 )
 OPERATIONS_PREFIX = "IOC"
 
@@ -121,6 +125,7 @@ class DemoReport:
     logins: list[DemoLogin] = field(default_factory=list)
     example_citizens: list[User] = field(default_factory=list)
     password: str = DEMO_PASSWORD
+    dossiers: "DemoDossiers | None" = None
 
 
 def short_name(commune: Commune) -> str:
@@ -240,6 +245,8 @@ class _DemoBuilder:
             kind=OfficeKind.ONE_STOP_CENTRE,
         )
         self.officer(username="motcua.trungtam", role=Role.DESK_OFFICER, office=centre)
+        # The centre appraises the province-level procedures no department executes.
+        self.officer(username="chuyenvien.trungtam", role=Role.SPECIALIST, office=centre)
         self.officer(username="lanhdao.trungtam", role=Role.LEADER, office=centre)
 
         departments = {}
@@ -303,16 +310,22 @@ def demo_citizens(province: Province):
 
 
 def remove_demo(province: Province) -> dict[str, int]:
-    """Delete the demo's citizens, officers and offices. The audit log keeps its rows."""
+    """Delete the demo's dossiers, citizens, officers and offices. The audit log keeps its
+    rows."""
+    from haicap.core.demo.dossiers import remove_dossiers
+
     codes = demo_office_codes(province)
+    dossiers = remove_dossiers(province, codes)
     citizens = demo_citizens(province).delete()[1].get(User._meta.label, 0)
     officers = User.objects.filter(
         Q(office__code__in=codes) | Q(username=ADMIN_USERNAME, role=Role.ADMINISTRATOR)
     ).delete()[1].get(User._meta.label, 0)
     offices = Office.objects.filter(code__in=codes).delete()[1].get(Office._meta.label, 0)
-    removed = {"citizens": citizens, "officers": officers, "offices": offices}
+    removed = {"dossiers": dossiers, "citizens": citizens, "officers": officers,
+               "offices": offices}
     audit.record("demo.reset", object_type="units.province", object_id=province.code,
-                 summary=f"removed {citizens} citizens, {officers} officers, {offices} offices",
+                 summary=f"removed {dossiers} dossiers, {citizens} citizens, {officers} "
+                         f"officers, {offices} offices",
                  changes=removed)
     return removed
 
@@ -346,12 +359,16 @@ def describe_logins(report: DemoReport) -> None:
 
 
 def load_demo(*, province_code: str | None = None, citizens: int = DEFAULT_CITIZENS,
-              reset: bool = False, seed: int = DEMO_SEED) -> DemoReport:
+              reset: bool = False, seed: int = DEMO_SEED,
+              dossiers: int | None = None) -> DemoReport:
     """Build the demo province once; keep it on later runs unless `reset` asks to rebuild it.
 
-    Units, the calendar and the procedure catalogue are (re)loaded first, each idempotently.
+    Units, the calendar and the procedure catalogue are (re)loaded first, each idempotently;
+    the demo dossiers (dossiers.py, DEFAULT_DOSSIERS unless `dossiers` says) come last, in
+    their own transaction, when the province has none.
     """
     from haicap.catalog.services import load_catalog
+    from haicap.core.demo.dossiers import DEFAULT_DOSSIERS, load_dossiers
     from haicap.units.services import load_units
     from haicap.worktime.services import load_calendar
 
@@ -376,7 +393,9 @@ def load_demo(*, province_code: str | None = None, citizens: int = DEFAULT_CITIZ
                 report = builder.report
                 report.reset = reset
             describe_logins(report)
-            return report
+        report.dossiers = load_dossiers(
+            province, count=DEFAULT_DOSSIERS if dossiers is None else dossiers, seed=seed)
+        return report
     finally:
         reset_actor(token)
 

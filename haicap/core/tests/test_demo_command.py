@@ -19,7 +19,8 @@ CITIZENS = 50
 
 def run_demo(*args) -> str:
     out = StringIO()
-    call_command("demo", "--citizens", str(CITIZENS), *args, stdout=out)
+    # The demo dossiers have their own tests (test_demo_dossiers.py).
+    call_command("demo", "--citizens", str(CITIZENS), "--dossiers", "0", *args, stdout=out)
     return out.getvalue()
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
+from haicap.core.demo.dossiers import DEFAULT_DOSSIERS, DemoDossiers
 from haicap.core.demo.load import (
     DEFAULT_CITIZENS,
     DEMO_PARTNER_CODE,
@@ -22,13 +23,17 @@ PORTAL_ADDRESS = "http://127.0.0.1:8000"
 
 class Command(BaseCommand):
     help = (
-        "Load the demo province (administrative units, calendar, offices, officers, residents). "
+        "Load the demo province (administrative units, calendar, offices, officers, residents, "
+        "dossiers in every state). "
         "Running it again keeps the demo data; --reset rebuilds it."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--citizens", type=int, default=DEFAULT_CITIZENS,
                             help=f"number of residents to create (default {DEFAULT_CITIZENS})")
+        parser.add_argument("--dossiers", type=int, default=DEFAULT_DOSSIERS,
+                            help="number of demo dossiers spread over the last three months "
+                                 f"(default {DEFAULT_DOSSIERS}; linked ones come on top)")
         parser.add_argument("--province", default=None,
                             help="province code (default: HAICAP_PROVINCE_CODE, "
                                  f"{settings.HAICAP_PROVINCE_CODE})")
@@ -37,12 +42,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEMO_SEED,
                             help="seed of the generated people (same seed, same people)")
 
-    def handle(self, *args, citizens, province, reset, seed, **options):
-        if citizens < 0:
-            raise CommandError("--citizens must be 0 or more.")
+    def handle(self, *args, citizens, dossiers, province, reset, seed, **options):
+        if citizens < 0 or dossiers < 0:
+            raise CommandError("--citizens and --dossiers must be 0 or more.")
         started = time.monotonic()
         try:
-            report = load_demo(province_code=province, citizens=citizens, reset=reset, seed=seed)
+            report = load_demo(province_code=province, citizens=citizens, reset=reset, seed=seed,
+                               dossiers=dossiers)
         except (DomainError, ValidationError, IntegrityError) as error:
             raise CommandError(
                 f"The demo could not be built; nothing of it was saved. {error}"
@@ -86,6 +92,25 @@ class Command(BaseCommand):
             write(f"  CCCD {citizen.national_id}  {citizen.full_name}, "
                   f"{citizen.date_of_birth:%d/%m/%Y}, {citizen.address_street}, "
                   f"{citizen.residence_commune.name}")
+        if report.dossiers is not None:
+            self.print_dossiers(report.dossiers)
+
+    def print_dossiers(self, dossiers: DemoDossiers) -> None:
+        write = self.stdout.write
+        write("")
+        counts = ", ".join(f"{count} {status}" for status, count in dossiers.by_status.items()
+                           if count)
+        made = ("kept as they are" if dossiers.already_there
+                else f"{dossiers.created} made over the last three months")
+        write(f"Dossiers ({made}): {counts or 'none'}")
+        citizen = dossiers.citizen
+        if citizen is None:
+            return
+        write(f"  Try the citizen side as CCCD {citizen.national_id} {citizen.full_name} "
+              f"({dossiers.citizen_dossiers} dossiers): {PORTAL_ADDRESS}/dang-nhap/vneid/ "
+              f"then {PORTAL_ADDRESS}/ho-so-cua-toi/")
+        write(f"  Track dossier {dossiers.tracking_code} with that CCCD at "
+              f"{PORTAL_ADDRESS}/tra-cuu/")
 
     def print_api_token(self, token: str) -> None:
         write = self.stdout.write
