@@ -20,3 +20,14 @@ def fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # still checks demo passwords
     ]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Files a test stores go to its own folder, never var/; the sandbox adapters (virus
+    scanner, SMS gateway, VNeID) answer at once and never fail unless a test says so."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.HAICAP_SANDBOX_LATENCY_MS = 0
+    settings.HAICAP_SANDBOX_FAILURE_RATE = 0.0
+    settings.HAICAP_SCANNER = "sandbox"
+    return settings.MEDIA_ROOT

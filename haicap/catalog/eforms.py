@@ -193,6 +193,22 @@ def _decimal(value) -> Decimal | None:
 
 # --- validation -----------------------------------------------------------------------------
 
+def api_answers(schema: Mapping, cleaned: Mapping) -> tuple[dict, list[str]]:
+    """A posted form's cleaned answers in the shape the dossier service checks (the API's):
+    an address as its normalized text; and, apart, the names of the file fields answered."""
+    form, file_fields = {}, []
+    for item in eform_fields(schema):
+        if item.name not in cleaned:
+            continue
+        if item.format == FILE:
+            file_fields.append(item.name)
+        elif item.format == "address":
+            form[item.name] = cleaned[item.name]["text"]
+        else:
+            form[item.name] = cleaned[item.name]
+    return form, file_fields
+
+
 def validate_submission(schema: Mapping, data: Mapping, *, source: str = FORM,
                         files: Mapping | None = None) -> tuple[dict, dict[str, list[dict]]]:
     """Check `data` against the e-form `schema`; return (cleaned, errors).

@@ -353,3 +353,15 @@ def _orphan_files(older_than: datetime) -> list[str]:
         orphans += [name for name in sorted(names - known)
                     if default_storage.get_modified_time(name) < older_than]
     return orphans
+
+
+def stored_descriptor(file, *, uploader: Caller | User, field: str) -> dict:
+    """Store one posted file and describe it as the dossier verbs take a document (with its
+    `upload_id`); a refusal (too large, not what it says, infected) names the form field."""
+    try:
+        upload = store_upload(file, uploader=uploader)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, code=error.code, details={
+            field: [{"code": error.code, "message": error.message}]}) from None
+    return {"filename": upload.filename, "content_type": upload.content_type,
+            "size": upload.size, "sha256": upload.sha256, "upload_id": str(upload.pk)}

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
-from haicap.catalog.eforms import FILE, eform_fields
+from haicap.catalog.eforms import api_answers
 from haicap.core.errors import InvalidInput
 from haicap.core.models import User
-from haicap.documents.services import store_upload
+from haicap.documents.services import stored_descriptor
 from haicap.dossiers import services as dossier_services
 from haicap.dossiers import supplements
 from haicap.dossiers.models import Channel, Dossier
@@ -42,8 +42,9 @@ def file_online(*, citizen: User, procedure_code: str, schema: Mapping, cleaned:
     if earlier is not None:
         return dossier_services.Submission(earlier, created=False)
     _check_applicant_is_signed_in(citizen, cleaned)
-    form, file_fields = _answers(schema, cleaned)
-    documents = {name: _stored(files[name], citizen, name) for name in file_fields}
+    form, file_fields = api_answers(schema, cleaned)
+    documents = {name: stored_descriptor(files[name], uploader=citizen, field=name)
+                 for name in file_fields}
     try:
         return dossier_services.submit_dossier(
             procedure_code=procedure_code, channel=Channel.ONLINE,
@@ -63,25 +64,10 @@ def send_supplement(*, citizen: User, dossier: Dossier, files: list, note: str) 
         raise dossier_services.Conflict(_("No documents are asked for this dossier now."),
                                         code="supplement_not_requested")
     supplements.check_supplement(len(files), note)
-    documents = {str(number): _stored(file, citizen, "files")
+    documents = {str(number): stored_descriptor(file, uploader=citizen, field="files")
                  for number, file in enumerate(files)}
     return supplements.submit_supplement(citizen=citizen, dossier=dossier, documents=documents,
                                          note=note)
-
-
-def descriptor(upload) -> dict:
-    """A stored upload as the dossier verbs take a document."""
-    return {"filename": upload.filename, "content_type": upload.content_type,
-            "size": upload.size, "sha256": upload.sha256, "upload_id": str(upload.pk)}
-
-
-def _stored(file, citizen: User, field: str) -> dict:
-    """Store one upload; a refusal (too large, not what it says, infected) names its field."""
-    try:
-        return descriptor(store_upload(file, uploader=citizen))
-    except InvalidInput as error:
-        raise InvalidInput(error.message, code=error.code, details={
-            field: [{"code": error.code, "message": error.message}]}) from None
 
 
 def _filed_with(citizen: User, token: str) -> Dossier | None:
@@ -96,22 +82,6 @@ def _check_applicant_is_signed_in(citizen: User, cleaned: dict) -> None:
                     "signed in with (%(number)s).") % {"number": citizen.national_id}
         raise InvalidInput(message, code="applicant_not_signed_in", details={
             APPLICANT_ID_FIELD: [{"code": "applicant_not_signed_in", "message": message}]})
-
-
-def _answers(schema: Mapping, cleaned: dict) -> tuple[dict, list[str]]:
-    """The posted form's cleaned answers in the shape the dossier service checks (the API's):
-    an address as its normalized text; and the names of the file fields answered."""
-    form, file_fields = {}, []
-    for item in eform_fields(schema):
-        if item.name not in cleaned:
-            continue
-        if item.format == FILE:
-            file_fields.append(item.name)
-        elif item.format == "address":
-            form[item.name] = cleaned[item.name]["text"]
-        else:
-            form[item.name] = cleaned[item.name]
-    return form, file_fields
 
 
 def _applicant(citizen: User, cleaned: dict) -> dossier_services.Applicant:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haicap.catalog.eforms import (
-    FILE,
+    api_answers,
     cleaned_summary,
     eform_fields,
     eform_sections,
@@ -27,6 +27,7 @@ from haicap.core.errors import DomainError, InvalidInput, NotFound, PermissionDe
 from haicap.core.models import Office
 from haicap.core.roles import Role
 from haicap.core.tokens import Caller
+from haicap.documents.services import stored_descriptor
 from haicap.dossiers import actions
 from haicap.dossiers import selectors as dossier_selectors
 from haicap.dossiers import services as dossier_services
@@ -288,9 +289,11 @@ def reception(request):
                                               files=request.FILES)
         if applicant_form.is_valid() and not errors:
             try:
-                submission = _submit(officer, procedure.code, schema, applicant_form, cleaned)
+                submission = _submit(officer, procedure.code, schema, applicant_form, cleaned,
+                                     request.FILES)
             except InvalidInput as error:
-                alert = _place_error(applicant_form, error)
+                errors = _file_errors(error, cleaned)
+                alert = "" if errors else _place_error(applicant_form, error)
             else:
                 return redirect(f"{reverse('workspace:reception')}?received="
                                 f"{submission.dossier.code}")
@@ -333,26 +336,25 @@ def _received(request):
     return {"dossier": found, "slip_url": slip_url(found.code)} if found else None
 
 
-def _submit(officer, procedure_code: str, schema, applicant_form, cleaned):
-    """The checked HTML answers as the dossier service takes them (the API's shape)."""
+def _submit(officer, procedure_code: str, schema, applicant_form, cleaned, files):
+    """The checked HTML answers as the dossier service takes them (the API's shape); the
+    scanned documents are stored (checked, hashed, virus-scanned) and linked to the dossier."""
     data = applicant_form.cleaned_data
-    form, documents = {}, {}
-    for item in eform_fields(schema):
-        if item.name not in cleaned:
-            continue
-        value = cleaned[item.name]
-        if item.format == FILE:
-            documents[item.name] = value
-        elif item.format == "address":
-            form[item.name] = value["text"]
-        else:
-            form[item.name] = value
+    form, file_fields = api_answers(schema, cleaned)
+    documents = {name: stored_descriptor(files[name], uploader=officer, field=name)
+                 for name in file_fields}
     applicant = dossier_services.Applicant(
         id_number=re.sub(r"[\s.]", "", data["id_number"]),
         full_name=data["full_name"], address=data["address"], phone=data["phone"])
     return dossier_services.submit_dossier(
         procedure_code=procedure_code, channel="in_person", applicant=applicant, form=form,
         documents=documents, receiving_office=officer.office, submitted_by=officer)
+
+
+def _file_errors(error: InvalidInput, cleaned) -> dict:
+    """A refused scan (too large, not what it says, infected), shown next to its field."""
+    details = error.details if isinstance(error.details, dict) else {}
+    return {name: problems for name, problems in details.items() if name in cleaned}
 
 
 def _place_error(applicant_form, error: InvalidInput) -> str:

@@ -1,5 +1,4 @@
-"""Test set-up of the documents app: files go to a temporary MEDIA_ROOT (never var/), the
-sandbox scanner answers at once and never fails unless a test says so."""
+"""Test set-up of the documents app (files go to a temporary MEDIA_ROOT: haicap/conftest.py)."""
 
 import pytest
 
@@ -15,15 +14,6 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
 HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.HAICAP_SANDBOX_LATENCY_MS = 0
-    settings.HAICAP_SANDBOX_FAILURE_RATE = 0.0
-    settings.HAICAP_SCANNER = "sandbox"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -7,17 +7,6 @@ from django.db import connection, transaction
 from haicap.dossiers.testing import province  # noqa: F401 (the fixture)
 
 
-@pytest.fixture(autouse=True)
-def stored_files(settings, tmp_path):
-    """Files a test stores (inlined documents) go to its own folder, never var/; the sandbox
-    virus scanner answers at once and never fails unless a test says so."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.HAICAP_SANDBOX_LATENCY_MS = 0
-    settings.HAICAP_SANDBOX_FAILURE_RATE = 0.0
-    settings.HAICAP_SCANNER = "sandbox"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def transactional_db(django_db_setup, django_db_blocker):
     """pytest-django's `transactional_db` (by its name, so the test database is set up and

@@ -10,9 +10,10 @@ from django.urls import reverse
 from haicap.catalog.selectors import procedure_by_code
 from haicap.core.roles import Role
 from haicap.core.tests import factories
+from haicap.documents.scanners import EICAR
 from haicap.dossiers import engine, testing
 from haicap.dossiers.models import Dossier, DossierEvent, Task, TaskStatus
-from haicap.dossiers.testing import MARITAL_STATUS, task_of
+from haicap.dossiers.testing import BIRTH, MARITAL_STATUS, task_of
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +276,30 @@ def test_the_desk_asks_for_a_supplement_before_receiving_an_online_dossier(clien
     assert testing.fresh(dossier).status == "waiting_supplement"
     page = client.get(reverse("workspace:dossier", args=[dossier.code])).content.decode()
     assert 'value="request_supplement"' not in page  # one request per dossier
+
+
+def test_documents_scanned_at_the_counter_are_stored_hashed_and_linked(client, province):
+    client = signed_in(client, province["desk"])
+
+    answer = client.post(reverse("workspace:reception"), {**html_form(BIRTH), **applicant()})
+
+    assert answer.status_code == 302
+    documents = list(Dossier.objects.get().documents.select_related("stored_file"))
+    assert documents and all(document.stored_file.sha256 == document.sha256
+                             and document.stored_file.uploaded_by == province["desk"]
+                             for document in documents)
+
+
+def test_an_infected_scan_at_the_counter_is_refused_next_to_its_field_and_nothing_is_stored(
+        client, province):
+    client = signed_in(client, province["desk"])
+    form = html_form(BIRTH)
+    field = next(name for name, value in form.items() if isinstance(value, SimpleUploadedFile))
+    form[field] = SimpleUploadedFile("scan.pdf", b"%PDF-1.7 " + EICAR,
+                                     content_type="application/pdf")
+
+    answer = client.post(reverse("workspace:reception"), {**form, **applicant()})
+
+    assert answer.status_code == 422
+    assert not Dossier.objects.exists()
+    assert "Tệp có virus; tệp không được lưu." in answer.content.decode()
