@@ -349,10 +349,12 @@ def form_for(plan: Plan, spec, applicant: services.Applicant, rng: random.Random
     if plan.procedure == BIRTH and plan.applicant.gender == "female":
         form.update({"mother_full_name": applicant.full_name,
                      "mother_national_id": applicant.id_number})
-    for step in spec.workflow.steps:
-        if step.kind == StepKind.HANDOFF:
-            form.update({name: plan.linked for name in step.uses_fields
-                         if isinstance(form.get(name), bool)})
+    # A linked plan says yes to the first hand-off only (a birth → permanent residence); the
+    # linked dossier's own hand-offs go on from there (→ the child's health insurance card).
+    handoffs = [step for step in spec.workflow.steps if step.kind == StepKind.HANDOFF]
+    for number, step in enumerate(handoffs):
+        form.update({name: plan.linked and number == 0 for name in step.uses_fields
+                     if isinstance(form.get(name), bool)})
     return form
 
 
@@ -628,7 +630,8 @@ def _generate(province: Province, count: int, seed: int, now: datetime,
         runner = _Runner(province, clock, now, rng)
         plans = planner.showcase(planner.featured_citizen())[:count]
         plans += [planner.random_plan() for _ in range(count - len(plans))]
-        for plan in plans:
+        # In the order they came in, so that each office's codes rise with time.
+        for plan in sorted(plans, key=lambda plan: plan.submitted_at):
             runner.run(plan)
         linked = runner.run_linked()
         report.created = len(plans) + linked
