@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from django.apps import apps
 from django.utils import timezone
 
 
@@ -26,11 +27,22 @@ class DemoClock:
 
 @contextmanager
 def set_back_clock() -> Iterator[DemoClock]:
-    """`timezone.now()` returns the clock's moment (the real time until one is set)."""
+    """`timezone.now()` returns the clock's moment (the real time until one is set), and so do
+    model fields whose default is `timezone.now` (an upload's time, for instance)."""
     real_now = timezone.now
     clock = DemoClock(real_now)
+    fields = [field for model in apps.get_models() for field in model._meta.concrete_fields
+              if field.default is real_now]
     timezone.now = clock.now
+    _set_default(fields, clock.now)
     try:
         yield clock
     finally:
         timezone.now = real_now
+        _set_default(fields, real_now)
+
+
+def _set_default(fields, default) -> None:
+    for field in fields:
+        field.default = default
+        field.__dict__.pop("_get_default", None)  # Django caches the default's callable

@@ -592,8 +592,8 @@ class _Runner:
 
 
 def upload_documents_for_supplement(*, citizen: User) -> dict:
-    stored = store_upload(content_for("image/jpeg"), uploader=citizen,
-                          filename="bo-sung.jpg", content_type="image/jpeg")
+    stored = store_upload(content_for("image/png"), uploader=citizen,
+                          filename="anh-chup-bo-sung.png", content_type="image/png")
     return {"supplement": {"filename": stored.filename, "content_type": stored.content_type,
                            "upload_id": str(stored.pk)}}
 

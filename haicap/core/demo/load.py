@@ -364,8 +364,8 @@ def load_demo(*, province_code: str | None = None, citizens: int = DEFAULT_CITIZ
     """Build the demo province once; keep it on later runs unless `reset` asks to rebuild it.
 
     Units, the calendar and the procedure catalogue are (re)loaded first, each idempotently;
-    the demo dossiers (dossiers.py, DEFAULT_DOSSIERS unless `dossiers` says) come last, in
-    their own transaction, when the province has none.
+    the demo dossiers (dossiers.py, DEFAULT_DOSSIERS unless `dossiers` says) come last, when
+    the province has none.
     """
     from haicap.catalog.services import load_catalog
     from haicap.core.demo.dossiers import DEFAULT_DOSSIERS, load_dossiers
@@ -393,9 +393,9 @@ def load_demo(*, province_code: str | None = None, citizens: int = DEFAULT_CITIZ
                 report = builder.report
                 report.reset = reset
             describe_logins(report)
-        report.dossiers = load_dossiers(
-            province, count=DEFAULT_DOSSIERS if dossiers is None else dossiers, seed=seed)
-        return report
+            report.dossiers = load_dossiers(
+                province, count=DEFAULT_DOSSIERS if dossiers is None else dossiers, seed=seed)
+            return report
     finally:
         reset_actor(token)
 

@@ -4,7 +4,7 @@ dossiers, a consistent event log, and made once."""
 
 import shutil
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -86,6 +86,9 @@ class DemoDossierTests(TestCase):
         files = StoredFile.objects.exclude(document=None)
         assert files.count() >= DOSSIERS / 2
         assert not files.exclude(scan_status=ScanStatus.CLEAN).exists()
+        for stored in files.select_related("document__dossier"):
+            assert stored.created_at <= stored.attached_at <= NOW, stored.filename
+            assert stored.created_at >= stored.document.dossier.submitted_at - timedelta(hours=1)
         storage = FileSystemStorage(location=self.media)
         names = set(files.values_list("storage_name", flat=True))
         assert len(names) <= len(FILE_HEADS)
