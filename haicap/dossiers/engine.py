@@ -36,7 +36,7 @@ from haicap.dossiers.models import (
     Task,
     TaskStatus,
 )
-from haicap.dossiers.routing import competent_office
+from haicap.dossiers.routing import competent_office, reception_desk
 
 # Statuses in which officers work on a dossier's tasks.
 WORKING = (Status.RECEIVED, Status.IN_PROCESS)
@@ -468,7 +468,8 @@ def _start_linked(parent: Dossier, code: str, office: Office) -> Dossier:
         applicant=parent.applicant, applicant_id_number=parent.applicant_id_number,
         applicant_name=parent.applicant_name, applicant_phone=parent.applicant_phone,
         applicant_email=parent.applicant_email, applicant_address=parent.applicant_address,
-        applicant_commune=parent.applicant_commune, form_data=form, receiving_office=competent,
+        applicant_commune=parent.applicant_commune, form_data=form,
+        receiving_office=reception_desk(competent),
         competent_office=competent, province=parent.province, submitted_at=now,
         linked_from=parent)
     dossier_services.record_event(linked, "submit", "", office=office, note=Channel.LINKED,

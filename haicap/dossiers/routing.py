@@ -43,3 +43,13 @@ def competent_office(spec: ProcedureSpec, applicant_commune: Commune) -> Office:
             code="no_competent_unit",
         )
     return office
+
+
+def reception_desk(competent: Office) -> Office:
+    """Where a dossier filed from afar (online, partner, linked) waits to be received: the
+    commune's own desk, or for a province-level unit the province's one-stop centre."""
+    if competent.kind == OfficeKind.COMMUNE:
+        return competent
+    centre = Office.objects.filter(kind=OfficeKind.ONE_STOP_CENTRE,
+                                   province_id=competent.province_id).first()
+    return centre or competent

@@ -30,7 +30,7 @@ from haicap.dossiers.models import (
     SequenceCounter,
     Status,
 )
-from haicap.dossiers.routing import competent_office
+from haicap.dossiers.routing import competent_office, reception_desk
 from haicap.units.address import RESOLVED, normalize_address
 from haicap.units.models import Commune
 
@@ -87,8 +87,8 @@ def submit_dossier(*, procedure_code: str, channel: str, applicant: Applicant, f
     try:
         with transaction.atomic():
             dossier = _create(procedure, version, channel, applicant, cleaned, commune,
-                              competent, receiving_office or competent, submitted_by,
-                              idempotency_client, idempotency_key, digest)
+                              competent, receiving_office or reception_desk(competent),
+                              submitted_by, idempotency_client, idempotency_key, digest)
             _add_documents(dossier, documents)
             record_event(dossier, "submit", "", note=channel)
             if channel in RECEIVED_ON_SUBMISSION:

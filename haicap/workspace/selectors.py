@@ -10,7 +10,7 @@ from django.utils import timezone
 from haicap.catalog.models import Procedure
 from haicap.core.models import User
 from haicap.dossiers.deadlines import due_soon_limit
-from haicap.dossiers.models import RUNNING_STATUSES, Dossier, Task
+from haicap.dossiers.models import RUNNING_STATUSES, Dossier, Status, Task
 
 DUE_SOON, LATE = "soon", "late"
 
@@ -84,3 +84,14 @@ def received_dossier(officer: User, code: str) -> Dossier | None:
     return (Dossier.objects.visible_to(officer).select_related("procedure", "competent_office")
             .filter(code=code).first())
 
+
+def awaiting_reception(officer: User):
+    """Dossiers filed from afar (online, by a partner, linked) that wait for the officer's
+    desk: new ones to receive, oldest first, then those whose applicant was asked at reception
+    to complete them."""
+    return (Dossier.objects.changeable_by(officer)
+            .filter(receiving_office=officer.office_id)
+            .filter(Q(status=Status.NEW) | Q(status=Status.WAITING_SUPPLEMENT,
+                                             supplement_request__task__isnull=True))
+            .select_related("procedure", "supplement_request")
+            .order_by("status", "submitted_at", "id"))

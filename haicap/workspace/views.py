@@ -105,6 +105,17 @@ def queue(request):
     return render(request, template, context)
 
 
+@officer_required
+def awaiting_reception(request):
+    """/can-bo/ho-so/cho-tiep-nhan/: dossiers filed online, by partners or linked, waiting for
+    this desk to receive them (oldest first); each opens on its page with the actions."""
+    if request.user.role != Role.DESK_OFFICER:
+        return _refused(request, _("This page is for one-stop desk officers."), 403)
+    page = Paginator(selectors.awaiting_reception(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "workspace/awaiting_reception.html", {"page": page})
+
+
 def _without(params, *names) -> str:
     params = params.copy()
     for name in names:

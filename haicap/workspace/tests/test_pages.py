@@ -8,15 +8,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haicap.catalog.selectors import procedure_by_code
-from haicap.core.roles import Role
+from haicap.core import services as core_services
+from haicap.core.roles import OfficeKind, Role
 from haicap.core.tests import factories
 from haicap.documents.scanners import EICAR
-from haicap.dossiers import engine, testing
+from haicap.dossiers import engine, services, testing
 from haicap.dossiers.models import Dossier, DossierEvent, Task, TaskStatus
+from haicap.dossiers.routing import reception_desk
 from haicap.dossiers.testing import BIRTH, MARITAL_STATUS, task_of
 
 pytestmark = pytest.mark.django_db
 
+CHILD_HEALTH_INSURANCE = "1.014137"  # province level (department of health)
 HOI_AN_ADDRESS = "12 Trần Hưng Đạo, Phường Hội An, Thành phố Đà Nẵng"
 
 
@@ -303,3 +306,38 @@ def test_an_infected_scan_at_the_counter_is_refused_next_to_its_field_and_nothin
     assert answer.status_code == 422
     assert not Dossier.objects.exists()
     assert "Tệp có virus; tệp không được lưu." in answer.content.decode()
+
+
+def test_an_online_dossier_waits_at_its_communes_desk_until_received(client, province):
+    online = testing.submit(channel="online")
+    testing.submit(desk=province["hai_chau"])  # received at the counter: not waiting
+
+    page = signed_in(client, province["desk"]).get(reverse("workspace:awaiting_reception"))
+    assert page.status_code == 200
+    assert online.code in page.content.decode()
+    assert Dossier.objects.filter(status="received").get().code not in page.content.decode()
+    other = signed_in(client, province["son_tra_desk"]).get(
+        reverse("workspace:awaiting_reception"))
+    assert online.code not in other.content.decode()
+
+    services.receive_dossier(officer=province["desk"], dossier=online,
+                             lock_version=online.lock_version)
+    page = signed_in(client, province["desk"]).get(reverse("workspace:awaiting_reception"))
+    assert online.code not in page.content.decode()
+
+
+def test_a_department_dossier_filed_from_afar_waits_at_the_one_stop_centre(province):
+    health = core_services.create_office(code="SYT-48", name="Sở Y tế",
+                                         kind=OfficeKind.DEPARTMENT,
+                                         province=province["centre"].province)
+
+    assert reception_desk(health) == province["centre"]
+    assert reception_desk(province["hoi_an"]) == province["hoi_an"]
+    dossier = testing.submit(CHILD_HEALTH_INSURANCE, channel="online")  # social insurance
+    assert dossier.receiving_office == dossier.competent_office == province["centre"]
+
+
+def test_only_desk_officers_see_the_reception_waiting_list(client, province):
+    page = signed_in(client, province["specialist"]).get(
+        reverse("workspace:awaiting_reception"))
+    assert page.status_code == 403
