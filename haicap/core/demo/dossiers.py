@@ -26,6 +26,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from haicap.catalog.models import Procedure
+from haicap.catalog.selectors import published_procedures
 from haicap.catalog.spec import StepKind
 from haicap.core import audit
 from haicap.core.context import ActorContext, actor_for_user, reset_actor, set_actor
@@ -174,8 +175,8 @@ def office_moment(rng: random.Random, day: date) -> datetime:
 
 
 def waking_moment(rng: random.Random, day: date) -> datetime:
-    """When people file online: any day, 6:30 to 22:30."""
-    start = datetime.combine(day, time(6, 30), calendar._zone())
+    """When people file online: from 6:30 to 22:30, lunch and evenings included."""
+    start = datetime.combine(day, time(6, 30), timezone.get_current_timezone())
     return start + timedelta(minutes=rng.randint(0, 16 * 60))
 
 
@@ -194,9 +195,7 @@ class _Planner:
                         Office.objects.filter(kind=OfficeKind.COMMUNE, province=province)}
         self.centre = Office.objects.filter(kind=OfficeKind.ONE_STOP_CENTRE,
                                             province=province).first()
-        codes = set(Procedure.objects.filter(versions__isnull=False)
-                    .values_list("code", flat=True))
-        self.procedures = sorted(codes)
+        self.procedures = sorted(published_procedures().values_list("code", flat=True))
         self.procedure_weights = [PROCEDURE_WEIGHTS.get(code, 1) for code in self.procedures]
         self.days = working_days_before(now, HISTORY_DAYS)
 
