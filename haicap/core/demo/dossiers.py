@@ -410,12 +410,10 @@ class _Runner:
         finally:
             reset_actor(token)
 
-    def on_task(self, moment: datetime, dossier: Dossier, verb: Callable, *, role: str = "",
-                **arguments):
+    def on_task(self, moment: datetime, dossier: Dossier, verb: Callable, **arguments):
         """An engine verb on the dossier's open step, by the officer holding it."""
         task = Task.objects.active().get(dossier=dossier)
-        officer = self.by_id.get(task.assignee_id) or self.officer(task.office_id,
-                                                                  role or task.role)
+        officer = self.by_id.get(task.assignee_id) or self.officer(task.office_id, task.role)
         return self.act(moment, officer, verb, officer=officer, task=task,
                         lock_version=self.lock_version(dossier), **arguments)
 
@@ -442,7 +440,7 @@ class _Runner:
             who, uploader = desk_officer, desk_officer
         else:
             who, uploader = plan.applicant, plan.applicant
-        self.clock.set(plan.submitted_at)
+        self.clock.set(plan.submitted_at)  # example dates (a child's birth) come before it
         form = form_for(plan, spec, applicant, self.rng)
         documents = self.act(plan.submitted_at, who, upload_documents, spec=spec,
                              procedure=plan.procedure, uploader=uploader)
