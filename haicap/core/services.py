@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from haicap.core import audit
@@ -45,6 +46,10 @@ def create_administrator(*, username: str, full_name: str, password: str) -> Use
     return user
 
 
+# Other apps take what belongs to a new citizen account (dossiers filed for their number).
+citizen_registered = Signal()
+
+
 @transaction.atomic
 def register_citizen(*, national_id: str, full_name: str, date_of_birth: date | None = None,
                      gender: str = "", phone: str = "", address_street: str = "",
@@ -65,6 +70,7 @@ def register_citizen(*, national_id: str, full_name: str, date_of_birth: date | 
     citizen.set_unusable_password()
     citizen.save()
     audit.record("citizen.register", citizen, summary=full_name)
+    citizen_registered.send(sender=User, citizen=citizen)
     return citizen
 
 

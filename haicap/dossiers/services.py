@@ -151,7 +151,7 @@ def _create(procedure, version, channel, applicant: Applicant, cleaned, commune,
         procedure_version=version,
         channel=channel,
         status=Status.NEW,
-        applicant=submitted_by if submitted_by and submitted_by.role == Role.CITIZEN else None,
+        applicant=_applicant_account(applicant, submitted_by),
         applicant_id_number=applicant.id_number,
         applicant_name=applicant.full_name.strip(),
         applicant_phone=normalize_phone(applicant.phone) if applicant.phone else "",
@@ -167,6 +167,20 @@ def _create(procedure, version, channel, applicant: Applicant, cleaned, commune,
         idempotency_key=idempotency_key,
         request_digest=digest,
     )
+
+
+def _applicant_account(applicant: Applicant, submitted_by: User | None) -> User | None:
+    """The applicant's own account: the citizen filing, or the account their number belongs
+    to when a desk or a partner files for them (so it is in their "My dossiers" too)."""
+    if submitted_by is not None and submitted_by.role == Role.CITIZEN:
+        return submitted_by
+    return User.objects.filter(national_id=applicant.id_number, role=Role.CITIZEN).first()
+
+
+def link_earlier_dossiers(citizen: User) -> int:
+    """A citizen's new account takes the dossiers filed for their number before it existed."""
+    return (Dossier.objects.filter(applicant__isnull=True, applicant_id_number=citizen.national_id)
+            .update(applicant=citizen))
 
 
 def _check_applicant(applicant: Applicant) -> None:

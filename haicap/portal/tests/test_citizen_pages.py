@@ -8,6 +8,7 @@ from django.urls import reverse
 from haicap.catalog.eforms import validate_submission
 from haicap.catalog.selectors import procedure_by_code
 from haicap.catalog.services import load_catalog
+from haicap.core import services as core_services
 from haicap.core.roles import OfficeKind, Role
 from haicap.core.tests import factories
 from haicap.documents.models import StoredFile
@@ -22,14 +23,6 @@ BIRTH = "1.001193"  # same day; a required upload (birth_certificate_medical)
 HAI_CHAU_ADDRESS = "45 Trần Phú, Phường Hải Châu, Thành phố Đà Nẵng"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 TOKEN = "a-filing-token-0123456789"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.HAICAP_SANDBOX_LATENCY_MS = 0
-    settings.HAICAP_SANDBOX_FAILURE_RATE = 0.0
-    settings.HAICAP_SCANNER = "sandbox"
 
 
 @pytest.fixture
@@ -388,3 +381,35 @@ def test_citizens_see_my_dossiers_in_the_menu(client, people):
     assert reverse("portal:my_dossiers") in html
     officer_html = signed_in(client, people["desk"]).get("/").content.decode()
     assert reverse("portal:my_dossiers") not in officer_html
+
+
+def test_a_dossier_filed_at_a_desk_for_my_number_is_in_my_dossiers(client, people):
+    body = procedure_by_code(MARITAL_STATUS).current_version.spec.example.body(MARITAL_STATUS)
+    citizen = people["citizen"]
+    at_desk = services.submit_dossier(
+        procedure_code=MARITAL_STATUS, channel=Channel.IN_PERSON,
+        applicant=services.Applicant(id_number=citizen.national_id, full_name=citizen.full_name,
+                                     address=HAI_CHAU_ADDRESS),
+        form=body["form"], documents=body["documents"], receiving_office=people["office"],
+        submitted_by=people["desk"]).dossier
+
+    assert at_desk.applicant == citizen
+    html = signed_in(client, citizen).get(reverse("portal:my_dossiers")).content.decode()
+    assert at_desk.code in html
+
+
+def test_a_new_account_takes_the_dossiers_filed_for_its_number_before_it_existed(people):
+    number = factories.national_id("male", 1979)
+    body = procedure_by_code(MARITAL_STATUS).current_version.spec.example.body(MARITAL_STATUS)
+    earlier = services.submit_dossier(
+        procedure_code=MARITAL_STATUS, channel=Channel.IN_PERSON,
+        applicant=services.Applicant(id_number=number, full_name="Phan Văn Đức",
+                                     address=HAI_CHAU_ADDRESS),
+        form=body["form"], documents=body["documents"], receiving_office=people["office"],
+        submitted_by=people["desk"]).dossier
+    assert earlier.applicant is None
+
+    citizen = core_services.register_citizen(national_id=number, full_name="Phan Văn Đức")
+
+    earlier.refresh_from_db()
+    assert earlier.applicant == citizen
