@@ -658,13 +658,12 @@ def remove_dossiers(province: Province, office_codes: list[str]) -> int:
     """Before the demo's offices and people go (`--reset`): the province's dossiers with their
     events, files and outbox messages, and uploads the demo's people left unattached."""
     dossiers = demo_dossiers(province)
-    codes = list(dossiers.values_list("code", flat=True))
     StoredFile.objects.filter(
         Q(document__dossier__province=province) | Q(office__code__in=office_codes)
         | Q(uploaded_by__office__code__in=office_codes)
         | Q(uploaded_by__role=Role.CITIZEN, uploaded_by__residence_commune__province=province)
     ).delete()
     DossierEvent.objects.filter(dossier__province=province).delete()
-    OutboxMessage.objects.filter(subject__in=codes).delete()
+    OutboxMessage.objects.filter(subject__in=dossiers.values("code")).delete()
     dossiers.exclude(linked_from=None).update(linked_from=None)
     return dossiers.delete()[1].get(Dossier._meta.label, 0)

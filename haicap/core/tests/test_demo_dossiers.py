@@ -25,6 +25,7 @@ from haicap.dossiers.models import (
     DossierEvent,
     Extension,
     NationalStatus,
+    OutboxMessage,
     Status,
     Task,
 )
@@ -157,4 +158,5 @@ class DemoDossierTests(TestCase):
         removed = remove_demo(province)
         assert removed["dossiers"] > DOSSIERS
         assert not Dossier.objects.exists() and not DossierEvent.objects.exists()
+        assert not OutboxMessage.objects.exists() and not StoredFile.objects.exists()
         assert removed["offices"] > 0 and not User.objects.filter(role=Role.CITIZEN).exists()
