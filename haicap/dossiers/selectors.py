@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from haicap.core.errors import NotFound
 from haicap.core.tokens import Caller
-from haicap.dossiers.models import Channel, Dossier, DossierEvent
+from haicap.dossiers.models import Channel, Dossier, DossierDocument, DossierEvent
 
 
 def dossiers_for(caller: Caller):
@@ -30,9 +30,10 @@ def dossier_list(caller: Caller, *, status: str | None = None, procedure: str | 
 def dossier_for(caller: Caller, code: str) -> Dossier:
     """One dossier the caller may see, with documents and history; another unit's is 404."""
     dossier = (dossiers_for(caller)
-               .prefetch_related("documents",
-                                 Prefetch("events", queryset=DossierEvent.objects.order_by(
-                                     "at", "id")))
+               .prefetch_related(
+                   Prefetch("documents", queryset=DossierDocument.objects.select_related(
+                       "stored_file").order_by("id")),
+                   Prefetch("events", queryset=DossierEvent.objects.order_by("at", "id")))
                .filter(code=code).first())
     if dossier is None:
         raise NotFound(_("No dossier has this code."), code="dossier_not_found")
