@@ -46,6 +46,7 @@ router = Router(tags=["dossiers"])
 api_auth = BearerToken()
 
 IDEMPOTENCY_KEY_MAX = 128
+LIST_COUNT_CAP = 1000  # the dossier list counts no further
 DESK_CHANNELS = {Channel.IN_PERSON, Channel.POST, Channel.KIOSK}
 
 
@@ -93,10 +94,13 @@ def submit(request, payload: DossierIn,
             summary="Dossiers I may see (a partner: those it submitted), newest first")
 @paginate(LimitOffsetPagination)
 def list_dossiers(request, filters: Query[DossierFilters]):
+    """`count` is exact up to 1,000; 1,001 means "more than 1,000" (a commune's tens of
+    thousands of dossiers are not counted for every page). Page on with `offset` until a page
+    comes back short."""
     caller = _reader(request)
     dossiers = selectors.dossier_list(caller, status=filters.status,
                                       procedure=filters.procedure)
-    return _Page(dossiers, lambda dossier: _summary(request, dossier))
+    return _Page(dossiers, lambda dossier: _summary(request, dossier), count_cap=LIST_COUNT_CAP)
 
 
 @router.get("/dossiers/{code}", auth=api_auth,
@@ -424,13 +428,16 @@ def _queue_row(task: Task) -> dict:
 
 
 class _Page:
-    """A queryset that the paginator slices and counts, each row rendered per page."""
+    """A queryset that the paginator slices and counts (up to `count_cap` when given: then
+    `count_cap + 1` means more), each row rendered per page."""
 
-    def __init__(self, queryset, render):
-        self.queryset, self.render = queryset, render
+    def __init__(self, queryset, render, *, count_cap: int | None = None):
+        self.queryset, self.render, self.count_cap = queryset, render, count_cap
 
     def count(self) -> int:
-        return self.queryset.count()
+        if self.count_cap is None:
+            return self.queryset.count()
+        return selectors.bounded_count(self.queryset, self.count_cap)
 
     def __len__(self) -> int:
         return self.count()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from haicap.core.models import ApiScope
 from haicap.core.tests import factories
 from haicap.core.tokens import ensure_partner, issue_token, revoke_token
+from haicap.dossiers import api, testing
 from haicap.dossiers.models import Dossier, DossierDocument, DossierEvent, Status
 from haicap.dossiers.testing import HAI_CHAU_ADDRESS, example
 from haicap.units.models import Commune
@@ -273,3 +274,15 @@ def test_citizen_may_not_file_as_a_desk(client, province):
 
     assert refused.status_code == 422
     assert refused.json()["code"] == "channel_not_allowed"
+
+
+def test_the_list_counts_no_further_than_its_cap(client, province, monkeypatch):
+    monkeypatch.setattr(api, "LIST_COUNT_CAP", 2)
+    for _ in range(4):
+        testing.submit(desk=province["hai_chau"])
+    client.force_login(province["desk"])
+
+    page = client.get("/api/v1/dossiers?limit=1").json()
+
+    assert page["count"] == 3  # "more than 2"
+    assert len(page["items"]) == 1
