@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from haicap.catalog.spec import StepAction
 from haicap.core.models import User
 from haicap.core.roles import Role
-from haicap.dossiers import engine, services
+from haicap.dossiers import engine, services, withdrawals
 from haicap.dossiers.models import OPEN_STATUSES, Dossier, Status, SupplementRequest, Task
 
 
@@ -30,6 +30,7 @@ CLAIM = Action("claim", _("Claim"), primary=True)
 RECEIVE = Action("receive", _("Receive the dossier"), primary=True)
 RECEIVE_SUPPLEMENT = Action("receive_supplement", _("The supplement has arrived"), primary=True)
 EXTEND = Action("extend", _("Apologise and set a new date"), reason=True, new_date=True)
+WITHDRAW = Action("withdraw", _("Withdraw at the applicant's request"), reason=True)
 # At reception, before any step exists (an online dossier at the desk).
 ASK_SUPPLEMENT = Action("request_supplement", _("Request a supplement"), reason=True)
 REFUSE = Action("refuse", _("Refuse"), reason=True)
@@ -49,7 +50,8 @@ STEP_ACTIONS = (
     ((StepAction.REFUSE, StepAction.REJECT), Action("refuse", _("Refuse"), reason=True)),
 )
 ALL = {action.key: action for action in
-       (CLAIM, RECEIVE, RECEIVE_SUPPLEMENT, EXTEND, *(item for _keys, item in STEP_ACTIONS))}
+       (CLAIM, RECEIVE, RECEIVE_SUPPLEMENT, EXTEND, WITHDRAW,
+        *(item for _keys, item in STEP_ACTIONS))}
 
 
 def holds(officer: User, task: Task | None) -> bool:
@@ -77,6 +79,8 @@ def available(officer: User, dossier: Dossier, task: Task | None) -> list[Action
             and officer.role in (Role.LEADER, Role.DESK_OFFICER)
             and officer.office_id == dossier.competent_office_id):
         actions.append(EXTEND)
+    if officer.role == Role.DESK_OFFICER and withdrawals.may_withdraw(officer, dossier):
+        actions.append(WITHDRAW)
     return actions
 
 
@@ -89,6 +93,9 @@ def perform(key: str, *, officer: User, dossier: Dossier, task: Task | None, loc
         return services.receive_dossier(dossier=dossier, **mine)
     if key == "receive_supplement":
         return engine.receive_supplement(dossier=dossier, note=reason, **mine)
+    if key == "withdraw":
+        return withdrawals.withdraw_dossier(actor=officer, dossier=dossier, reason=reason,
+                                            lock_version=lock_version)
     if key == "extend":
         return engine.extend_with_apology(dossier=dossier, new_due_at=new_due_at,
                                           reason=reason, **mine)

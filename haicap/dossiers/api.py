@@ -22,7 +22,7 @@ from haicap.core.tokens import BearerToken, Caller
 from haicap.documents.models import StoredFile
 from haicap.documents.services import store_inline
 from haicap.dossiers import actions as officer_actions
-from haicap.dossiers import engine, selectors, services
+from haicap.dossiers import engine, selectors, services, withdrawals
 from haicap.dossiers.models import Channel, Dossier, Task
 from haicap.dossiers.schemas import (
     ActionIn,
@@ -213,6 +213,17 @@ def receive_supplement(request, code: str, payload: NoteIn):
                      "stopped in process")
 def refuse(request, code: str, payload: ReasonIn):
     return _on_dossier(request, code, engine.refuse, with_task=True, **payload.dict())
+
+
+@router.post("/dossiers/{code}/withdraw", auth=api_auth, response=ACTED,
+             summary="Withdraw the dossier at the applicant's written request (a desk; "
+                     "national status 7)")
+def withdraw(request, code: str, payload: ReasonIn):
+    return _on_dossier(request, code, _withdraw, **payload.dict())
+
+
+def _withdraw(*, officer, **arguments):
+    return withdrawals.withdraw_dossier(actor=officer, **arguments)
 
 
 @router.post("/dossiers/{code}/extend", auth=api_auth, response=ACTED,

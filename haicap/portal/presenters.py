@@ -54,11 +54,13 @@ EVENT_WORDS = {
     "return_result": gettext_lazy("Result handed over"),
     "hand_off": gettext_lazy("A linked procedure was started for you"),
     "extend": gettext_lazy("Apology: new appointment %(due)s"),
+    "withdraw": gettext_lazy("The dossier was withdrawn"),
 }
 # Internal moves the applicant need not follow.
 HIDDEN_EVENTS = {"claim"}
 # Notes written for the applicant (reasons, their own note); other notes are officers' own.
-APPLICANT_NOTES = {"request_supplement", "supplement_submitted", "refuse", "extend"}
+APPLICANT_NOTES = {"request_supplement", "supplement_submitted", "refuse", "extend",
+                   "withdraw"}
 
 # The slips an applicant may download, and the event that makes each exist.
 SLIPS = (

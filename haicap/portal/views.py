@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from haicap.core.errors import DomainError, NotFound
 from haicap.core.roles import Role
-from haicap.dossiers import supplements
+from haicap.dossiers import supplements, withdrawals
 from haicap.dossiers.deadlines import due_soon_limit
 from haicap.dossiers.models import NATIONAL_STATUS, Status
 from haicap.portal import presenters, selectors, services
@@ -70,7 +70,7 @@ def my_dossier(request, code: str):
 
 
 def _dossier_page(request, dossier, *, note: str = "", errors: dict | None = None,
-                  status: int = 200):
+                  status: int = 200, withdraw_error: str = ""):
     events = list(dossier.events.all())
     now = timezone.now()
     supplement = _supplement(dossier, note, errors or {})
@@ -83,6 +83,8 @@ def _dossier_page(request, dossier, *, note: str = "", errors: dict | None = Non
         "documents": presenters.document_rows(dossier.documents.all()),
         "slips": presenters.slip_links(dossier, events),
         "supplement": supplement,
+        "may_withdraw": withdrawals.may_withdraw(request.user, dossier),
+        "withdraw_error": withdraw_error,
     }
     return render(request, "portal/my_dossier.html", context, status=status)
 
@@ -112,6 +114,26 @@ def supplement(request, code: str):
     messages.success(request, _("Your documents were sent. The desk will check them; the time "
                                 "limit then runs again."))
     return redirect("portal:my_dossier", code=dossier.code)
+
+
+@citizen_required
+@require_POST
+def withdraw(request, code: str):
+    """The applicant withdraws their open dossier, with a reason."""
+    dossier = _my_dossier_or_404(request, code)
+    try:
+        withdrawals.withdraw_dossier(actor=request.user, dossier=dossier,
+                                     lock_version=_int(request.POST.get("lock_version")),
+                                     reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        return _dossier_page(request, dossier, withdraw_error=error.message,
+                             status=error.status)
+    messages.success(request, _("Your dossier was withdrawn."))
+    return redirect("portal:my_dossier", code=dossier.code)
+
+
+def _int(value) -> int:
+    return int(value) if (value or "").isdigit() else -1
 
 
 @citizen_required

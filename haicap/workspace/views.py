@@ -60,6 +60,7 @@ EVENT_LABELS = {
     "return_result": gettext_lazy("Result returned"),
     "hand_off": gettext_lazy("Handed off"),
     "extend": gettext_lazy("Apology and new appointment"),
+    "withdraw": gettext_lazy("Withdrawn at the applicant's request"),
 }
 
 
