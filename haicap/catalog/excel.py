@@ -45,7 +45,7 @@ FEE_COLUMNS = [
 STEP_COLUMNS = [
     ("key", PLAIN), ("name", PLAIN), ("kind", PLAIN), ("role", PLAIN), ("unit_level", PLAIN),
     ("share", PLAIN), ("actions", LIST), ("uses_fields", LIST), ("produces", LIST),
-    ("in_person", PLAIN), ("next", LIST), ("procedure", CODE),
+    ("in_person", PLAIN), ("next", LIST), ("procedure", CODE), ("only_if_linked_from", LIST),
 ]
 # (sheet, key in the definition, columns)
 PART_SHEETS = [("Documents", "documents", DOCUMENT_COLUMNS), ("Fees", "fees", FEE_COLUMNS),

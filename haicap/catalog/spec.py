@@ -386,6 +386,9 @@ class Step(Spec):
     in_person: bool = False
     next: list[str] = []
     procedure: ProcedureCode | None = None
+    # A hand-off only in a chain: when this dossier was itself started by a hand-off of one of
+    # these procedures (e.g. child health insurance only after a birth → residence chain).
+    only_if_linked_from: list[ProcedureCode] = []
 
 
 class Workflow(Spec):

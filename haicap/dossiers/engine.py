@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -438,7 +438,7 @@ def hand_off(*, officer: User, task: Task, lock_version: int) -> Dossier | None:
         if act.step.kind != StepKind.HANDOFF or not act.step.procedure:
             raise InvalidInput(_("This step hands nothing off."), code="action_not_allowed")
         linked = None
-        if _wanted(act.step, act.dossier.form_data):
+        if _wanted(act.step, act.dossier):
             linked = _start_linked(act.dossier, act.step.procedure, act.task.office)
         next_task = _advance(act)
         fields = _result_ready(act, next_task) if act.dossier.status != Status.FINISHED else {}
@@ -448,10 +448,29 @@ def hand_off(*, officer: User, task: Task, lock_version: int) -> Dossier | None:
     return linked
 
 
-def _wanted(step: Step, form_data: dict) -> bool:
-    """A hand-off whose step reads a yes/no field the applicant answered "no" (e.g. "register
-    the child's permanent residence too") is passed without starting the linked procedure."""
-    return not any(form_data.get(name) is False for name in step.uses_fields)
+def _wanted(step: Step, dossier: Dossier) -> bool:
+    """A hand-off is passed without starting the linked procedure when its step reads a yes/no
+    field the applicant answered "no" (e.g. "register the child's permanent residence too"),
+    when it belongs to a chain this dossier is not part of (`only_if_linked_from`), or when
+    the chain already started that procedure (birth hands off the child's health-insurance
+    card, and so may the residence dossier it started: one card)."""
+    if any(dossier.form_data.get(name) is False for name in step.uses_fields):
+        return False
+    if step.only_if_linked_from:
+        parent = dossier.linked_from
+        if parent is None or parent.procedure.code not in step.only_if_linked_from:
+            return False
+    return not _chain_of(dossier).filter(procedure__code=step.procedure).exists()
+
+
+def _chain_of(dossier: Dossier):
+    """The dossiers of a liên thông chain: its first dossier and those started from it (two
+    hand-offs deep, as the shipped chains go)."""
+    root = dossier
+    while root.linked_from_id is not None:
+        root = root.linked_from
+    return Dossier.objects.filter(Q(pk=root.pk) | Q(linked_from=root)
+                                  | Q(linked_from__linked_from=root))
 
 
 def _start_linked(parent: Dossier, code: str, office: Office) -> Dossier:

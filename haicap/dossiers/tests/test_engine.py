@@ -533,3 +533,36 @@ def test_each_task_gets_timers_at_75_and_90_percent_and_at_its_due_time(province
     assert timers == {TimerKind.WARN_ASSIGNEE: local(2025, 3, 11, 13, 37, 30),
                       TimerKind.WARN_LEADER: local(2025, 3, 11, 15, 39),
                       TimerKind.OVERDUE: local(2025, 3, 11, 17, 0)}
+
+
+RESIDENCE = "1.004222"  # permanent residence: its last hand-off belongs to the birth chain
+
+
+def test_a_chain_only_handoff_starts_nothing_for_a_dossier_filed_on_its_own(province):
+    """1.004222's hand-off to the child's health-insurance card belongs to the birth chain: an
+    adult registering residence at the desk starts no child-insurance dossier."""
+    dossier = submit(RESIDENCE, desk=province["hai_chau"])
+    act(engine.forward, province["specialist"], dossier)
+    assert act(engine.approve, province["leader"], dossier).step_key == "handoff_health_insurance"
+
+    linked = act(engine.hand_off, province["specialist"], dossier)
+
+    assert linked is None and not fresh(dossier).linked_dossiers.exists()
+    assert task_of(dossier).step_key == "return"
+
+
+def test_the_residence_dossier_of_a_birth_chain_hands_off_the_health_insurance_card(province):
+    birth = submit(BIRTH, desk=province["hai_chau"])
+    act(engine.forward, province["specialist"], birth)
+    act(engine.approve, province["leader"], birth)
+    residence = act(engine.hand_off, province["specialist"], birth)
+    services.receive_dossier(officer=province["desk"], dossier=residence,
+                                    lock_version=residence.lock_version)
+    act(engine.forward, province["specialist"], residence)
+    act(engine.approve, province["leader"], residence)
+
+    card = act(engine.hand_off, province["specialist"], residence)
+
+    assert card.procedure.code == "1.014137" and card.linked_from == residence
+    # The birth dossier's own hand-off of the card finds it started: one card per child.
+    assert act(engine.hand_off, province["specialist"], birth) is None
