@@ -482,7 +482,7 @@ def _start_linked(parent: Dossier, code: str, office: Office) -> Dossier:
     competent = competent_office(spec, parent.applicant_commune)
     now = timezone.now()
     linked = Dossier.objects.create(
-        code=dossier_services._next_code(office, now.year), procedure=procedure,
+        code=dossier_services.next_code(office, now.year), procedure=procedure,
         procedure_version=version, channel=Channel.LINKED, status=Status.NEW,
         applicant=parent.applicant, applicant_id_number=parent.applicant_id_number,
         applicant_name=parent.applicant_name, applicant_phone=parent.applicant_phone,

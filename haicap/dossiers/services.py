@@ -89,7 +89,7 @@ def submit_dossier(*, procedure_code: str, channel: str, applicant: Applicant, f
             dossier = _create(procedure, version, channel, applicant, cleaned, commune,
                               competent, receiving_office or reception_desk(competent),
                               submitted_by, idempotency_client, idempotency_key, digest)
-            _add_documents(dossier, documents)
+            add_documents(dossier, documents)
             record_event(dossier, "submit", "", note=channel)
             if channel in RECEIVED_ON_SUBMISSION:
                 _receive(dossier, receiving_office)
@@ -146,7 +146,7 @@ def _create(procedure, version, channel, applicant: Applicant, cleaned, commune,
     _check_applicant(applicant)
     now = timezone.now()
     return Dossier.objects.create(
-        code=_next_code(receiving, now.year),
+        code=next_code(receiving, now.year),
         procedure=procedure,
         procedure_version=version,
         channel=channel,
@@ -190,7 +190,7 @@ def _check_applicant(applicant: Applicant) -> None:
         validate_national_id(applicant.id_number)
 
 
-def _next_code(office: Office, year: int) -> str:
+def next_code(office: Office, year: int) -> str:
     """`<office code>-<year>-<number>`: readable on a slip, unique, gap-free per office.
 
     One statement (an upsert returning the new number, on PostgreSQL and SQLite alike): the
@@ -208,7 +208,7 @@ def _next_code(office: Office, year: int) -> str:
     return f"{office.code}-{year}-{number:06d}"
 
 
-def _add_documents(dossier: Dossier, documents: dict) -> None:
+def add_documents(dossier: Dossier, documents: dict) -> None:
     """Descriptor rows; a descriptor naming an earlier upload (`upload_id`) gets its file."""
     rows = DossierDocument.objects.bulk_create([
         DossierDocument(dossier=dossier, field_name=name, filename=item.get("filename", ""),

@@ -60,7 +60,7 @@ def submit_supplement(*, citizen: User, dossier: Dossier, documents: dict,
                 _("No documents are asked for this dossier now."),
                 code="supplement_not_requested")
         named = _named(locked, documents)
-        services._add_documents(locked, named)
+        services.add_documents(locked, named)
         Dossier.objects.filter(pk=locked.pk).update(lock_version=F("lock_version") + 1)
         locked.refresh_from_db()
         services.record_event(locked, EVENT, Status.WAITING_SUPPLEMENT, note=note,
