@@ -34,6 +34,7 @@ class NotificationKind(models.TextChoices):
     RESULT_READY = "result_ready", _("Result ready")
     RETURNED = "returned", _("Result returned")
     EXTENDED = "extended", _("New appointment")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
     DUE_SOON = "due_soon", _("Task due soon")
     OVERDUE = "overdue", _("Task overdue")
 

@@ -32,6 +32,7 @@ ACTION_KINDS = {
     "receive_supplement": NotificationKind.SUPPLEMENT_RECEIVED,
     "extend": NotificationKind.EXTENDED,
     "return_result": NotificationKind.RETURNED,
+    "withdraw": NotificationKind.WITHDRAWN,
 }
 
 

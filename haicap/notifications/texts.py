@@ -41,6 +41,8 @@ TEXTS = {
     NotificationKind.EXTENDED: gettext_lazy(
         "Dossier %(code)s is late; we apologise. New appointment: %(date)s. Reason: "
         "%(reason)s."),
+    NotificationKind.WITHDRAWN: gettext_lazy(
+        "Dossier %(code)s was withdrawn at your request. Reason: %(reason)s."),
     NotificationKind.DUE_SOON: gettext_lazy(
         "Dossier %(code)s: step “%(step)s” is due at %(date)s."),
     NotificationKind.OVERDUE: gettext_lazy(

@@ -6,7 +6,7 @@ from django.core import mail
 
 from haicap.catalog.selectors import procedure_by_code
 from haicap.core.tests import factories
-from haicap.dossiers import engine, services, timers
+from haicap.dossiers import engine, services, timers, withdrawals
 from haicap.dossiers.models import OutboxMessage
 from haicap.dossiers.tests import test_engine
 from haicap.dossiers.tests.test_engine import HAI_CHAU_ADDRESS, MARITAL_STATUS, act, at, fresh
@@ -270,3 +270,14 @@ def test_sms_segments_follow_the_encoding():
     assert sms_segments("a" * 160) == 1 and sms_segments("a" * 161) == 2
     assert sms_segments("ồ" * 70) == 1 and sms_segments("ồ" * 71) == 2
     assert sms_segments("{" * 80) == 1 and sms_segments("{" * 81) == 2
+
+
+def test_a_withdrawal_tells_the_applicant_with_the_reason(province):
+    dossier = fresh(submit(channel="in_person", desk=province["hai_chau"]))
+    withdrawals.withdraw_dossier(actor=province["desk"], dossier=dossier,
+                                 lock_version=dossier.lock_version, reason="Đơn rút hồ sơ")
+
+    notifications.dispatch_outbox()
+
+    assert sms(dossier, NotificationKind.WITHDRAWN).text == (
+        f"Hồ sơ {dossier.code} đã được rút theo đề nghị của bạn. Lý do: Đơn rút hồ sơ.")
