@@ -148,7 +148,6 @@ class Dossier(models.Model):
 
     objects = DossierQuerySet.as_manager()
     unit_scope = UnitScope(
-        commune_field=("competent_office__commune", "receiving_office__commune"),
         office_fields=("competent_office", "receiving_office"),
         province_field="province",
         owner_field="applicant",
@@ -344,7 +343,7 @@ class Task(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     objects = TaskQuerySet.as_manager()
-    unit_scope = UnitScope(commune_field="office__commune", province_field="office__province",
+    unit_scope = UnitScope(province_field="office__province",
                            office_fields=("office",))
 
     class Meta:

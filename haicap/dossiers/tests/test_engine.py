@@ -8,7 +8,7 @@ from haicap.core.errors import InvalidInput, PermissionDenied
 from haicap.core.models import AuditEntry
 from haicap.core.roles import OfficeKind, Role
 from haicap.core.tests import factories
-from haicap.dossiers import engine, services, testing
+from haicap.dossiers import engine, services
 from haicap.dossiers.models import (
     Channel,
     DossierEvent,
@@ -21,7 +21,6 @@ from haicap.dossiers.models import (
 )
 from haicap.dossiers.testing import (
     BIRTH,
-    HAI_CHAU_ADDRESS,  # noqa: F401 (other apps' tests import it from here)
     MARITAL_STATUS,
     act,
     at,
@@ -34,7 +33,6 @@ from haicap.slips.builders import supplement_request_slip
 
 pytestmark = pytest.mark.django_db
 
-province = testing.province  # the fixture; other apps' tests take it from here
 
 
 # -- tasks -----------------------------------------------------------------------------------------

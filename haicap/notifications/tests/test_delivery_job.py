@@ -11,9 +11,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from haicap.dossiers import testing
 from haicap.dossiers.models import OutboxMessage
-from haicap.dossiers.tests import test_engine
-from haicap.dossiers.tests.test_engine import at
+from haicap.dossiers.testing import at
 from haicap.dossiers.tests.test_timers import run_worker
 from haicap.notifications import services, tasks
 from haicap.notifications.models import DeliveryStatus, Notification, NotificationKind
@@ -21,7 +21,7 @@ from haicap.notifications.tests.test_dispatch import quick_gateways, submit  # n
 
 pytestmark = pytest.mark.django_db
 
-province = test_engine.province  # the fixture
+province = testing.province  # the fixture
 
 
 def delivery_jobs(status="READY") -> list[DBTaskResult]:

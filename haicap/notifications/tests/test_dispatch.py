@@ -6,10 +6,9 @@ from django.core import mail
 
 from haicap.catalog.selectors import procedure_by_code
 from haicap.core.tests import factories
-from haicap.dossiers import engine, services, timers, withdrawals
+from haicap.dossiers import engine, services, testing, timers, withdrawals
 from haicap.dossiers.models import OutboxMessage
-from haicap.dossiers.tests import test_engine
-from haicap.dossiers.tests.test_engine import HAI_CHAU_ADDRESS, MARITAL_STATUS, act, at, fresh
+from haicap.dossiers.testing import HAI_CHAU_ADDRESS, MARITAL_STATUS, act, at, fresh
 from haicap.notifications import services as notifications
 from haicap.notifications.models import (
     DeliveryStatus,
@@ -21,7 +20,7 @@ from haicap.notifications.texts import sms_segments
 
 pytestmark = pytest.mark.django_db
 
-province = test_engine.province  # the fixture
+province = testing.province  # the fixture
 
 
 @pytest.fixture(autouse=True)
@@ -117,7 +116,7 @@ def test_a_refusal_and_an_apology_carry_their_reason_and_new_date(province, monk
     late = fresh(submit(channel="in_person", desk=province["hai_chau"]))
     engine.extend_with_apology(officer=province["leader"], dossier=late,
                                lock_version=late.lock_version,
-                               new_due_at=test_engine.local(2025, 3, 20, 17, 0),
+                               new_due_at=testing.local(2025, 3, 20, 17, 0),
                                reason="Cần xác minh thêm")
 
     notifications.dispatch_outbox()
@@ -229,12 +228,12 @@ def test_a_transient_failure_is_retried_with_backoff_then_given_up(province, mon
     note = sms(dossier, NotificationKind.SUBMITTED)
     assert (note.status, note.attempts, note.error_code) == (DeliveryStatus.QUEUED, 1,
                                                              "gateway_unavailable")
-    assert note.next_attempt_at == test_engine.local(2025, 3, 10, 9, 1, 0)  # 60 s later
+    assert note.next_attempt_at == testing.local(2025, 3, 10, 9, 1, 0)  # 60 s later
     assert notifications.send_due().counts == {}  # not due yet
     at(monkeypatch, 2025, 3, 10, 9, 1, 0)
     assert notifications.send_due().counts == {"retry": 1}
     retried = sms(dossier, NotificationKind.SUBMITTED)
-    assert retried.next_attempt_at == test_engine.local(2025, 3, 10, 9, 3, 0)  # 120 s
+    assert retried.next_attempt_at == testing.local(2025, 3, 10, 9, 3, 0)  # 120 s
     at(monkeypatch, 2025, 3, 10, 9, 3, 0)
     assert notifications.send_due().counts == {"failed": 1}
     assert sms(dossier, NotificationKind.SUBMITTED).status == DeliveryStatus.FAILED

@@ -7,16 +7,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haicap.core.tests import factories
-from haicap.dossiers import timers
-from haicap.dossiers.tests import test_engine
-from haicap.dossiers.tests.test_engine import at
+from haicap.dossiers import testing, timers
+from haicap.dossiers.testing import at
 from haicap.notifications import services
 from haicap.notifications.models import Notification, NotificationChannel
 from haicap.notifications.tests.test_dispatch import quick_gateways, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-province = test_engine.province  # the fixture
+province = testing.province  # the fixture
 
 
 @pytest.fixture

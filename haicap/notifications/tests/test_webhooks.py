@@ -12,9 +12,8 @@ import pytest
 from haicap.catalog.selectors import procedure_by_code
 from haicap.core.tests import factories
 from haicap.core.tokens import ensure_partner, issue_token
-from haicap.dossiers import services
-from haicap.dossiers.tests import test_engine
-from haicap.dossiers.tests.test_engine import HAI_CHAU_ADDRESS, MARITAL_STATUS, at, fresh
+from haicap.dossiers import services, testing
+from haicap.dossiers.testing import HAI_CHAU_ADDRESS, MARITAL_STATUS, at, fresh
 from haicap.notifications import services as notifications
 from haicap.notifications import webhooks
 from haicap.notifications.models import DeliveryStatus, WebhookDelivery
@@ -22,7 +21,7 @@ from haicap.notifications.tests.test_dispatch import quick_gateways  # noqa: F40
 
 pytestmark = pytest.mark.django_db
 
-province = test_engine.province  # the fixture
+province = testing.province  # the fixture
 
 
 class Endpoint:
@@ -123,7 +122,7 @@ def test_a_failing_endpoint_is_retried_with_backoff(province, hospital, endpoint
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.error_code, delivery.attempts) == (
         DeliveryStatus.QUEUED, "http_503", 1)
-    assert delivery.next_attempt_at == test_engine.local(2025, 3, 10, 9, 1, 0)
+    assert delivery.next_attempt_at == testing.local(2025, 3, 10, 9, 1, 0)
     endpoint.status = 200
     at(monkeypatch, 2025, 3, 10, 9, 1, 0)
     assert notifications.call_webhooks_due().counts == {"sent": 1}
