@@ -31,3 +31,12 @@ def media_root(settings, tmp_path):
     settings.HAICAP_SANDBOX_FAILURE_RATE = 0.0
     settings.HAICAP_SCANNER = "sandbox"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_reference_data():
+    """Each test builds its own offices, partners and procedures: no worker keeps those of the
+    test before (`core.reference`)."""
+    from haicap.core import reference
+
+    reference.forget_all()

@@ -6,6 +6,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from haicap.catalog.models import Procedure, ProcedureVersion
+from haicap.core import reference
 from haicap.core.errors import NotFound
 from haicap.core.text import fold
 
@@ -61,14 +62,20 @@ def search_procedures(query: str = "", *, field: str | None = None,
 
 
 def procedure_by_code(code: str) -> Procedure:
-    """The active procedure with this national code and its current version, or NotFound."""
-    procedure = published_procedures().filter(code=code).first()
+    """The active procedure with this national code and its current version, or NotFound.
+    Kept a while by each worker (`core.reference`): every submission asks for it."""
+    procedure = _published_procedure(code)
     if procedure is None:
         raise NotFound(
             _("No procedure has the code %(code)s.") % {"code": code},
             code="procedure_not_found",
         )
     return procedure
+
+
+@reference.kept()
+def _published_procedure(code: str) -> Procedure | None:
+    return published_procedures().filter(code=code).first()
 
 
 def version_by_id(version_id: int) -> ProcedureVersion:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from haicap.catalog.lint import check_catalog
 from haicap.catalog.models import Procedure, ProcedureVersion, VersionStatus, checksum_of
 from haicap.catalog.sources import Finding, LocatedSpec, read_directory
-from haicap.core import audit
+from haicap.core import audit, reference
 from haicap.core.errors import InvalidInput
 
 
@@ -149,6 +149,7 @@ def publish_catalog(specs: list[LocatedSpec], findings: Iterable[Finding] = (), 
         gone = [code for code, procedure in existing.items()
                 if procedure.active and code not in loaded]
         Procedure.objects.filter(code__in=gone).update(active=False, updated_at=now)
+        reference.changed()
         report.withdrawn = sorted(gone)
 
     audit.record(

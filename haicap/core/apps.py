@@ -10,8 +10,14 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import signals
 
-        from haicap.core import checks  # noqa: F401  (registers the deploy checks)
+        from haicap.core import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            reference,
+        )
         from haicap.core.audit import record_sign_in, record_sign_in_failure
+        from haicap.core.models import ApiPartner, ApiToken, Office
+
+        reference.forget_on_change(Office, ApiPartner, ApiToken)
 
         # Sign-ins happen inside django.contrib.auth, so the audit hears of them by signal.
         signals.user_logged_in.connect(record_sign_in, dispatch_uid="haicap.audit.login")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
-from haicap.core import audit
+from haicap.core import audit, reference
 from haicap.core.context import current_actor, set_actor
 from haicap.core.errors import DomainError
 from haicap.core.models import ApiPartner, ApiScope, ApiToken, User
@@ -72,26 +72,33 @@ def revoke_token(row: ApiToken) -> None:
         ApiToken.objects.filter(pk=row.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now())
         audit.record("api_token.revoke", row, summary=f"{row.partner_id} {row.prefix}")
+        reference.changed()
     row.refresh_from_db(fields=["revoked_at"])
 
 
 def partner_for_token(token: str) -> ApiPartner:
-    """The active partner holding this token, or InvalidToken."""
+    """The active partner holding this token, or InvalidToken. A worker keeps the active
+    tokens it read for a minute (`core.reference`); revoking in another worker takes effect
+    there within that minute."""
     digest = _digest(token)
-    candidates = (ApiToken.objects.select_related("partner")
-                  .filter(prefix=token[:PREFIX_LENGTH], revoked_at__isnull=True,
-                          partner__is_active=True))
-    for row in candidates:
+    for row in _active_tokens(token[:PREFIX_LENGTH]):
         if hmac.compare_digest(row.digest, digest):
             _touch(row)
             return row.partner
     raise InvalidToken()
 
 
+@reference.kept()
+def _active_tokens(prefix: str) -> tuple[ApiToken, ...]:
+    return tuple(ApiToken.objects.select_related("partner")
+                 .filter(prefix=prefix, revoked_at__isnull=True, partner__is_active=True))
+
+
 def _touch(row: ApiToken) -> None:
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        row.last_used_at = now  # the kept row too: the next call within the minute writes nothing
 
 
 def ensure_partner(*, code: str, name: str, scopes=(ApiScope.SUBMIT, ApiScope.READ_OWN),

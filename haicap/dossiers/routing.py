@@ -7,6 +7,7 @@ the department that executes them, or else the province's one-stop centre.
 from django.utils.translation import gettext as _
 
 from haicap.catalog.spec import ExecutingUnit, Level, ProcedureSpec
+from haicap.core import reference
 from haicap.core.errors import InvalidInput
 from haicap.core.models import Office
 from haicap.core.roles import OfficeKind
@@ -26,17 +27,8 @@ DEPARTMENT_CODE_PREFIX = {
 
 def competent_office(spec: ProcedureSpec, applicant_commune: Commune) -> Office:
     """The office that decides a dossier of this procedure for an applicant living there."""
-    province = applicant_commune.province_id
-    if spec.level == Level.COMMUNE:
-        office = Office.objects.filter(kind=OfficeKind.COMMUNE, commune=applicant_commune).first()
-    else:
-        prefix = DEPARTMENT_CODE_PREFIX.get(spec.executing_unit)
-        office = None
-        if prefix:
-            office = Office.objects.filter(kind=OfficeKind.DEPARTMENT, province_id=province,
-                                           code__startswith=f"{prefix}-").first()
-        office = office or Office.objects.filter(kind=OfficeKind.ONE_STOP_CENTRE,
-                                                 province_id=province).first()
+    office = _deciding_office(spec.level, spec.executing_unit, applicant_commune.pk,
+                              applicant_commune.province_id)
     if office is None:
         raise InvalidInput(
             _("No unit of the province can decide this procedure for this address."),
@@ -50,6 +42,23 @@ def reception_desk(competent: Office) -> Office:
     commune's own desk, or for a province-level unit the province's one-stop centre."""
     if competent.kind == OfficeKind.COMMUNE:
         return competent
-    centre = Office.objects.filter(kind=OfficeKind.ONE_STOP_CENTRE,
-                                   province_id=competent.province_id).first()
-    return centre or competent
+    return _one_stop_centre(competent.province_id) or competent
+
+
+# Offices change a few times a year: each worker keeps what it found a while (core.reference).
+@reference.kept()
+def _deciding_office(level: Level, executing_unit: ExecutingUnit, commune: str,
+                     province: str) -> Office | None:
+    if level == Level.COMMUNE:
+        return Office.objects.filter(kind=OfficeKind.COMMUNE, commune_id=commune).first()
+    prefix = DEPARTMENT_CODE_PREFIX.get(executing_unit)
+    office = None
+    if prefix:
+        office = Office.objects.filter(kind=OfficeKind.DEPARTMENT, province_id=province,
+                                       code__startswith=f"{prefix}-").first()
+    return office or _one_stop_centre(province)
+
+
+@reference.kept()
+def _one_stop_centre(province: str) -> Office | None:
+    return Office.objects.filter(kind=OfficeKind.ONE_STOP_CENTRE, province_id=province).first()

@@ -3,7 +3,9 @@
 import hashlib
 import json
 import re
+import uuid
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -33,9 +35,12 @@ from haicap.dossiers.models import (
 from haicap.dossiers.routing import competent_office, reception_desk
 from haicap.units.address import RESOLVED, normalize_address
 from haicap.units.models import Commune
+from haicap.units.selectors import commune_by_code
 
 # Channels where an officer takes the dossier in hand: it is received on the spot.
 RECEIVED_ON_SUBMISSION = {Channel.IN_PERSON, Channel.POST, Channel.KIOSK}
+# A dossier's code until its number is taken, a few statements before its transaction ends.
+PROVISIONAL_CODE_MARK = "~"
 TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
 
 
@@ -67,14 +72,26 @@ def submit_dossier(*, procedure_code: str, channel: str, applicant: Applicant, f
 
     A desk (in person, post, kiosk) receives it at once and the appointment is set; an online
     or API submission waits for a desk to receive it. With an idempotency key, a retry of the
-    same request returns the dossier the first one made.
+    same request returns the dossier the first one made: nearly every key is new, so the
+    earlier dossier is looked for only when the key's unique index refuses the new one (or the
+    request fails, in case what it needs changed since the first time).
     """
     documents = documents or {}
     digest = _digest(procedure_code, channel, applicant, form, documents)
-    if idempotency_key:
-        earlier = _earlier(idempotency_client, idempotency_key, digest)
-        if earlier is not None:
-            return Submission(earlier, created=False)
+    try:
+        dossier = _submit(procedure_code, channel, applicant, form, documents, receiving_office,
+                          submitted_by, idempotency_client, idempotency_key, digest)
+    except (IntegrityError, DomainError):
+        earlier = _earlier(idempotency_client, idempotency_key, digest) if idempotency_key \
+            else None
+        if earlier is None:
+            raise
+        return Submission(earlier, created=False)
+    return Submission(dossier, created=True)
+
+
+def _submit(procedure_code, channel, applicant, form, documents, receiving_office,
+            submitted_by, idempotency_client, idempotency_key, digest) -> Dossier:
     procedure = procedure_by_code(procedure_code)
     version = procedure.current_version
     spec = version.spec
@@ -84,24 +101,18 @@ def submit_dossier(*, procedure_code: str, channel: str, applicant: Applicant, f
     if channel in RECEIVED_ON_SUBMISSION and receiving_office is None:
         raise InvalidInput(_("A desk submission needs the receiving desk."),
                            code="receiving_office_required")
-    try:
-        with transaction.atomic():
-            dossier = _create(procedure, version, channel, applicant, cleaned, commune,
-                              competent, receiving_office or reception_desk(competent),
-                              submitted_by, idempotency_client, idempotency_key, digest)
-            add_documents(dossier, documents)
-            record_event(dossier, "submit", "", note=channel)
-            if channel in RECEIVED_ON_SUBMISSION:
-                _receive(dossier, receiving_office)
-            audit.record("dossier.submit", dossier, summary=dossier.code)
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        earlier = _earlier(idempotency_client, idempotency_key, digest)
-        if earlier is None:
-            raise
-        return Submission(earlier, created=False)
-    return Submission(dossier, created=True)
+    receiving = receiving_office or reception_desk(competent)
+    with transaction.atomic():
+        dossier = _create(procedure, version, channel, applicant, cleaned, commune, competent,
+                          receiving, submitted_by, idempotency_client, idempotency_key, digest)
+        event = _log_event(dossier, "submit", "", note=channel)
+        _number(dossier, receiving)  # as little as possible after this: see next_code
+        add_documents(dossier, documents)
+        _announce(dossier, "submit", event.at)
+        if channel in RECEIVED_ON_SUBMISSION:
+            _receive(dossier, receiving_office)
+        audit.record("dossier.submit", dossier, summary=dossier.code)
+    return dossier
 
 
 def receive_dossier(*, officer: User, dossier: Dossier, lock_version: int) -> Dossier:
@@ -138,7 +149,7 @@ def _applicant_commune(address: str) -> Commune:
     if found.province.code != settings.HAICAP_PROVINCE_CODE:
         raise InvalidInput(_("The applicant's address is not in this province."),
                            code="address_outside_province")
-    return Commune.objects.get(code=found.commune.code)
+    return commune_by_code(found.commune.code)
 
 
 def _create(procedure, version, channel, applicant: Applicant, cleaned, commune, competent,
@@ -146,12 +157,12 @@ def _create(procedure, version, channel, applicant: Applicant, cleaned, commune,
     _check_applicant(applicant)
     now = timezone.now()
     return Dossier.objects.create(
-        code=next_code(receiving, now.year),
+        code=f"{PROVISIONAL_CODE_MARK}{uuid.uuid4().hex}",  # numbered by _number
         procedure=procedure,
         procedure_version=version,
         channel=channel,
         status=Status.NEW,
-        applicant=_applicant_account(applicant, submitted_by),
+        applicant_id=_applicant_account(applicant, submitted_by),
         applicant_id_number=applicant.id_number,
         applicant_name=applicant.full_name.strip(),
         applicant_phone=normalize_phone(applicant.phone) if applicant.phone else "",
@@ -169,12 +180,13 @@ def _create(procedure, version, channel, applicant: Applicant, cleaned, commune,
     )
 
 
-def _applicant_account(applicant: Applicant, submitted_by: User | None) -> User | None:
+def _applicant_account(applicant: Applicant, submitted_by: User | None) -> int | None:
     """The applicant's own account: the citizen filing, or the account their number belongs
     to when a desk or a partner files for them (so it is in their "My dossiers" too)."""
     if submitted_by is not None and submitted_by.role == Role.CITIZEN:
-        return submitted_by
-    return User.objects.filter(national_id=applicant.id_number, role=Role.CITIZEN).first()
+        return submitted_by.pk
+    return (User.objects.filter(national_id=applicant.id_number, role=Role.CITIZEN)
+            .values_list("pk", flat=True).order_by().first())
 
 
 def link_earlier_dossiers(citizen: User) -> int:
@@ -190,12 +202,24 @@ def _check_applicant(applicant: Applicant) -> None:
         validate_national_id(applicant.id_number)
 
 
+def _number(dossier: Dossier, office: Office) -> None:
+    """Give a dossier inserted with a provisional code its number, as late in its transaction
+    as the rows that name the code allow."""
+    dossier.code = next_code(office, dossier.submitted_at.year)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:  # plain SQL: the counter row is locked meanwhile
+        cursor.execute(f"UPDATE {quote(Dossier._meta.db_table)} SET {quote('code')} = %s "
+                       f"WHERE {quote('id')} = %s", [dossier.code, dossier.pk])
+
+
 def next_code(office: Office, year: int) -> str:
     """`<office code>-<year>-<number>`: readable on a slip, unique, gap-free per office.
 
     One statement (an upsert returning the new number, on PostgreSQL and SQLite alike): the
     counter row stays locked until the transaction ends, so every other submission to the
-    same office waits; the fewer round trips while it is held, the more submissions a second.
+    same office waits. Callers take it as late as they can: a submission inserts its dossier
+    under a provisional code and its event first, and numbers it just before the rows that
+    name the code (outbox, audit) and the commit.
     """
     quote = connection.ops.quote_name
     table, last = quote(SequenceCounter._meta.db_table), quote("last")
@@ -257,12 +281,22 @@ def record_event(dossier: Dossier, action: str, from_status: str, *,
                  office: Office | None = None, note: str = "", data: dict | None = None) -> None:
     """One row of the event log (which is also the process control sheet, form 06, when `data`
     holds the hand-over) and one outbox message, in the caller's transaction."""
+    event = _log_event(dossier, action, from_status, office=office, note=note, data=data)
+    _announce(dossier, action, event.at)
+
+
+def _log_event(dossier: Dossier, action: str, from_status: str, *,
+               office: Office | None = None, note: str = "",
+               data: dict | None = None) -> DossierEvent:
     actor = current_actor()
-    now = timezone.now()
-    DossierEvent.objects.create(
-        dossier=dossier, at=now, action=action, actor=actor.actor, actor_id=actor.actor_id,
-        office=office, from_status=from_status, to_status=dossier.status, note=note,
-        data=data or {})
+    return DossierEvent.objects.create(
+        dossier=dossier, at=timezone.now(), action=action, actor=actor.actor,
+        actor_id=actor.actor_id, office=office, from_status=from_status,
+        to_status=dossier.status, note=note, data=data or {})
+
+
+def _announce(dossier: Dossier, action: str, now: datetime) -> None:
+    """The outbox message of an event (CloudEvents fields; the dispatcher sends it on)."""
     OutboxMessage.objects.create(
         source=f"/haicap/{dossier.province_id}", type=f"vn.haicap.dossier.{action}",
         subject=dossier.code, time=now,
@@ -279,13 +313,9 @@ def _digest(procedure_code, channel, applicant: Applicant, form, documents) -> s
 
 
 def _earlier(client: str, key: str, digest: str) -> Dossier | None:
-    # Nearly every key is new: ask for two columns first, the whole dossier only on a retry.
-    found = (Dossier.objects.filter(idempotency_client=client, idempotency_key=key)
-             .values_list("pk", "request_digest").order_by().first())
-    if found is None:
-        return None
-    if found[1] != digest:
+    found = Dossier.objects.filter(idempotency_client=client, idempotency_key=key).first()
+    if found is not None and found.request_digest != digest:
         raise InvalidInput(_("This idempotency key was used for a different request."),
                            code="idempotency_key_reused")
-    return Dossier.objects.get(pk=found[0])
+    return found
 

@@ -6,3 +6,9 @@ class UnitsConfig(AppConfig):
     name = "haicap.units"
     label = "units"
     verbose_name = _("Administrative units")
+
+    def ready(self) -> None:
+        from haicap.core import reference
+        from haicap.units.models import Commune
+
+        reference.forget_on_change(Commune)

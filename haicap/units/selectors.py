@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from haicap.core import reference
 from haicap.core.errors import NotFound
 from haicap.units.folding import fold
 from haicap.units.models import (
@@ -48,6 +49,15 @@ def communes(*, province: str = "", q: str = "", kind: str = "") -> QuerySet[Com
     elif folded:
         found = found.filter(codename__contains=folded.replace(" ", "_"))
     return found.order_by("province_id", "codename")
+
+
+@reference.kept()
+def commune_by_code(code: str) -> Commune:
+    """A commune by its code, kept a while by each worker (`core.reference`)."""
+    commune = Commune.objects.filter(code=code).first()
+    if commune is None:
+        raise _not_found(_("commune"), code)
+    return commune
 
 
 def commune_with_predecessors(code: str) -> Commune:

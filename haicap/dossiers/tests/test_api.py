@@ -62,6 +62,17 @@ def test_partner_token_submits_the_example_body_and_a_retry_returns_the_same_dos
     assert Dossier.objects.count() == 1
 
 
+def test_a_partners_next_submissions_read_no_reference_data_again(client, partner_token):
+    """Token, procedure, commune and office are kept by the worker (core.reference): after the
+    first submission, the next ones only write, but for the applicant's account."""
+    post(client, body(), partner_token, key="first")
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, body(), partner_token, key="second").status_code == 201
+
+    reads = [query["sql"] for query in queries if query["sql"].lstrip().startswith("SELECT")]
+    assert len(reads) == 1 and '"core_user"' in reads[0], reads
+
+
 def test_idempotency_key_reused_for_another_body_is_422(client, partner_token):
     post(client, body(), partner_token, key="k-1")
 

@@ -1,8 +1,13 @@
 """Rules of submitting and receiving dossiers (issue 5 points 1, 3, 5, 9)."""
 
+import uuid
+
 import pytest
 
+from haicap.catalog.models import Procedure
+from haicap.core import reference
 from haicap.core.errors import InvalidInput
+from haicap.core.models import AuditEntry
 from haicap.core.roles import OfficeKind
 from haicap.dossiers import services
 from haicap.dossiers.models import Dossier, DossierEvent, NationalStatus, OutboxMessage, Status
@@ -143,6 +148,40 @@ def test_dossier_codes_number_each_office_year_in_order(province):
     codes = [submit(desk=province["hai_chau"]).dossier.code for _ in range(3)]
 
     assert [code.rsplit("-", 1)[1] for code in codes] == ["000001", "000002", "000003"]
+
+
+def test_a_submission_refused_after_taking_its_number_leaves_no_gap(province):
+    """The number is taken late in the transaction (see next_code); a refusal after it (here a
+    document naming an upload that does not exist) rolls the counter back with the rest."""
+    first = submit(channel="api").dossier
+    body = example("1.001193")
+    name, descriptor = next(iter(body["documents"].items()))
+    documents = {**body["documents"], name: {**descriptor, "upload_id": str(uuid.uuid4())}}
+    with pytest.raises(InvalidInput):
+        services.submit_dossier(procedure_code="1.001193", channel="api",
+                                applicant=applicant(), form=body["form"], documents=documents)
+    second = submit(channel="api").dossier
+
+    assert [first.code[-6:], second.code[-6:]] == ["000001", "000002"]
+    assert not Dossier.objects.filter(code__startswith=services.PROVISIONAL_CODE_MARK).exists()
+    assert AuditEntry.objects.get(action="dossier.submit", object_id=str(second.pk)).summary \
+        == second.code
+
+
+def test_a_retry_still_gets_its_dossier_when_the_procedure_was_withdrawn_since(province):
+    body, person = example("1.001193"), applicant()
+
+    def retry():
+        return services.submit_dossier(
+            procedure_code="1.001193", channel="api", applicant=person, form=body["form"],
+            documents=body["documents"], idempotency_client="partner", idempotency_key="abc-3")
+
+    first = retry()
+    Procedure.objects.filter(code="1.001193").update(active=False)
+    reference.changed()
+    again = retry()
+
+    assert not again.created and again.dossier.pk == first.dossier.pk
 
 
 def test_province_level_procedure_without_its_department_goes_to_the_one_stop_centre(province):
