@@ -537,12 +537,13 @@ def _generate(total: int) -> float:
                         task_lines.append(
                             f"{first_task + len(task_lines)}\tappraise\tThẩm định\t{role}"
                             f"\t{task_status}\t{received.strftime(fmt)}"
-                            f"\t{task_due.strftime(fmt)}\t{dossier_id}\t{competent[0]}\n")
+                            f"\t{task_due.strftime(fmt)}\t{dossier_id}\t{competent[0]}"
+                            f"\t{procedure_id}\n")
                     elif status in ("finished", "returned", "refused"):
                         task_lines.append(
                             f"{first_task + len(task_lines)}\tappraise\tThẩm định\tspecialist"
                             f"\tdone\t{received.strftime(fmt)}\t{due.strftime(fmt)}"
-                            f"\t{dossier_id}\t{competent[0]}\n")
+                            f"\t{dossier_id}\t{competent[0]}\t{procedure_id}\n")
                     if len(dossier_lines) >= 20_000:
                         flush(copy, None)
                     if n % 200_000 == 0 and n:
@@ -551,7 +552,8 @@ def _generate(total: int) -> float:
             log(f"  {total:,} dossiers copied ({time.perf_counter() - start:.0f} s); "
                 f"{len(task_lines):,} tasks")
             with cur.copy("COPY dossiers_task (id, step_key, step_name, role, status, "
-                          "created_at, due_at, dossier_id, office_id) FROM STDIN") as copy:
+                          "created_at, due_at, dossier_id, office_id, procedure_id) "
+                          "FROM STDIN") as copy:
                 for chunk in range(0, len(task_lines), 50_000):
                     copy.write("".join(task_lines[chunk:chunk + 50_000]))
         conn.execute("SET session_replication_role = DEFAULT")

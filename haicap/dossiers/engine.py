@@ -84,7 +84,8 @@ def _open_task(dossier: Dossier, step: Step, start: datetime) -> Task:
     deadline = dossier.procedure_version.spec.deadline
     hours = deadlines.step_hours(deadline, step.share)
     task = Task.objects.create(
-        dossier=dossier, step_key=step.key, step_name=step.name[:500],
+        dossier=dossier, procedure_id=dossier.procedure_id, step_key=step.key,
+        step_name=step.name[:500],
         role=step.role or Role.SPECIALIST, office=unit_for(dossier, step),
         created_at=timezone.now(), due_at=deadlines.step_due(deadline, step.share, start))
     timers.schedule_for(task, start, hours)

@@ -173,9 +173,6 @@ class Dossier(models.Model):
                          name="dossier_competent_newest"),
             models.Index(fields=["receiving_office", "-submitted_at", "-id"],
                          name="dossier_receiving_newest"),
-            # The procedure of a dossier by id without reading the row (the procedures of a
-            # unit's queue: one probe per task).
-            models.Index(fields=["id", "procedure"], name="dossier_procedure_by_id"),
             # A partner system's own dossiers, newest first.
             models.Index(fields=["idempotency_client", "-submitted_at"]),
         ]
@@ -328,6 +325,10 @@ class Task(models.Model):
     """One step of a dossier's workflow in a unit's queue (role + office), with its own due time."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tasks")
+    # The dossier's, which never changes: a queue lists and filters its procedures from its own
+    # index, without reading a dossier per task.
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("procedure"))
     step_key = models.CharField(_("step"), max_length=64)
     step_name = models.CharField(_("step name"), max_length=500, blank=True)
     role = models.CharField(_("role"), max_length=24)
@@ -353,8 +354,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["office", "role", "status", "due_at"]),
             # A unit's queue, earliest due first, read in order (no sort of the whole queue);
-            # with the dossier, the queue's procedures are listed without reading the tasks.
-            models.Index(fields=["office", "role", "due_at", "id", "dossier"],
+            # with the procedure, the queue's procedures are listed from the index alone.
+            models.Index(fields=["office", "role", "due_at", "id", "dossier", "procedure"],
                          name="task_active_queue",
                          condition=models.Q(status__in=ACTIVE_TASK_STATUSES)),
         ]

@@ -25,6 +25,7 @@ from haicap.catalog.eforms import (
 from haicap.catalog.selectors import procedure_by_code, search_procedures
 from haicap.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from haicap.core.models import Office
+from haicap.core.paging import BoundedPaginator
 from haicap.core.roles import Role
 from haicap.core.tokens import Caller
 from haicap.documents.services import stored_descriptor
@@ -35,7 +36,11 @@ from haicap.dossiers.models import Task
 from haicap.workspace import selectors
 from haicap.workspace.forms import ActionForm, ApplicantForm, QueueFilterForm
 
-PAGE_SIZE = 50
+# Earliest due first: the rows an officer works on now. Each row costs rendering time on every
+# page load; 25 keep the page within its 50 ms budget at 1M dossiers (benchmarks/RESULTS.md).
+PAGE_SIZE = 25
+# A queue is counted no further (an officer filters rather than pages through hundreds).
+QUEUE_COUNT_CAP = 20 * PAGE_SIZE
 PROCEDURE_RESULTS = 20
 # The e-form fields that repeat the applicant block (the catalogue's usual names): left blank
 # at the counter, they are filled in from it, so nothing is typed twice.
@@ -93,11 +98,9 @@ def queue(request):
     form = QueueFilterForm(request.GET or None,
                            procedures=selectors.queue_procedures(officer), unit=unit)
     filters = form.filters()
-    page = Paginator(selectors.queue(officer, filters), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    now, soon = selectors.badge_clock()
-    rows = [(task, selectors.deadline_badge(task.due_at, task.dossier.status, now,
-                                            soon)) for task in page]
+    page = BoundedPaginator(selectors.queue(officer, filters), PAGE_SIZE,
+                            cap=QUEUE_COUNT_CAP).get_page(request.GET.get("page"))
+    rows = selectors.queue_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "unit": unit,

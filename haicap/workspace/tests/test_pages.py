@@ -16,6 +16,8 @@ from haicap.dossiers import engine, services, testing
 from haicap.dossiers.models import Dossier, DossierEvent, Task, TaskStatus
 from haicap.dossiers.routing import reception_desk
 from haicap.dossiers.testing import BIRTH, MARITAL_STATUS, task_of
+from haicap.workspace import views
+from haicap.workspace.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -72,20 +74,32 @@ def test_search_by_applicant_name_finds_only_that_dossier(client, province):
     assert "<html" not in text  # htmx gets only the rows
 
 
-def test_the_queue_page_runs_the_same_number_of_queries_for_5_and_50_rows(client, province,
-                                                                        django_assert_num_queries):
+def test_the_queue_page_runs_the_same_number_of_queries_for_5_rows_and_a_full_page(
+        client, province, django_assert_num_queries):
     for _ in range(5):
         submit(province["hai_chau"])
     client = signed_in(client, province["specialist"])
     client.get(reverse("workspace:queue"))  # warm the session and the calendar
     with CaptureQueriesContext(connection) as five:
         assert client.get(reverse("workspace:queue")).content.decode().count("pick-") == 5
-    for _ in range(45):
+    for _ in range(PAGE_SIZE):
         submit(province["hai_chau"])
 
     with django_assert_num_queries(len(five)):
         page = client.get(reverse("workspace:queue"))
-    assert page.content.decode().count("pick-") == 50
+    assert page.content.decode().count("pick-") == PAGE_SIZE
+
+
+def test_a_queue_longer_than_the_cap_is_counted_no_further_and_says_so(client, province,
+                                                                      monkeypatch):
+    monkeypatch.setattr(views, "QUEUE_COUNT_CAP", 3)
+    for _ in range(5):
+        submit(province["hai_chau"])
+    client = signed_in(client, province["specialist"])
+
+    page = client.get(reverse("workspace:queue")).content.decode()
+
+    assert "Hơn 3 hồ sơ" in page and page.count("pick-") == 5
 
 
 # -- actions through the page ----------------------------------------------------------------------
