@@ -12,7 +12,7 @@ dossier feature stores the bytes; this module only checks them).
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -210,7 +210,9 @@ def api_answers(schema: Mapping, cleaned: Mapping) -> tuple[dict, list[str]]:
 
 
 def validate_submission(schema: Mapping, data: Mapping, *, source: str = FORM,
-                        files: Mapping | None = None) -> tuple[dict, dict[str, list[dict]]]:
+                        files: Mapping | None = None,
+                        fields: Collection[EFormField] | None = None,
+                        ) -> tuple[dict, dict[str, list[dict]]]:
     """Check `data` against the e-form `schema`; return (cleaned, errors).
 
     `source="form"`: `data` is a posted HTML form (a QueryDict or a dict of strings; dates
@@ -223,13 +225,14 @@ def validate_submission(schema: Mapping, data: Mapping, *, source: str = FORM,
 
     `errors` maps a field name to a list of ``{code, message}`` (Vietnamese messages); it is
     empty when the submission is valid. Optional fields left empty are left out of `cleaned`.
+    `fields`, when given, are `eform_fields(schema)` parsed earlier (`Form.fields`).
     """
     if source not in (FORM, API):
         raise ValueError(f"unknown source {source!r}")
     files = files or {}
     cleaned: dict = {}
     errors: dict[str, list[dict]] = {}
-    fields = eform_fields(schema)
+    fields = eform_fields(schema) if fields is None else fields
     for item in fields:
         raw = _raw_value(item, data, files, source)
         try:

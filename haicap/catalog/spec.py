@@ -14,6 +14,7 @@ import re
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import models
@@ -371,6 +372,14 @@ class Form(Spec):
     @property
     def properties(self) -> dict[str, dict]:
         return self.form_schema.get("properties", {})
+
+    @cached_property
+    def fields(self) -> tuple:
+        """The schema's properties as e-form fields, parsed once per spec (every submission
+        validates against them)."""
+        from haicap.catalog.eforms import eform_fields
+
+        return tuple(eform_fields(self.form_schema))
 
 
 class Step(Spec):

@@ -91,38 +91,43 @@ class DossierQuerySet(ScopedQuerySet):
 
 
 class Dossier(models.Model):
+    # Every index here is written by every submission: a column gets one only when a read
+    # needs it (the office columns are indexed by the composite indexes of Meta, which also
+    # serve their foreign-key checks; the province, commune and version are never read alone).
     code = models.CharField(_("dossier code"), max_length=40, unique=True)
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT,
                                   related_name="dossiers", verbose_name=_("procedure"))
     # The definition the dossier started with; later versions never change it.
     procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT,
-                                          related_name="dossiers",
+                                          related_name="dossiers", db_index=False,
                                           verbose_name=_("procedure version"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices,
-                              default=Status.NEW, db_index=True)
+                              default=Status.NEW)
 
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="dossiers",
                                   verbose_name=_("applicant account"))
     applicant_id_number = models.CharField(_("applicant's identification number"),
-                                           max_length=20, db_index=True)
+                                           max_length=20)
     applicant_name = models.CharField(_("applicant's name"), max_length=150)
     applicant_phone = models.CharField(_("applicant's phone"), max_length=10, blank=True)
     applicant_email = models.EmailField(_("applicant's email"), blank=True)
     applicant_address = models.CharField(_("applicant's address"), max_length=500)
     applicant_commune = models.ForeignKey("units.Commune", on_delete=models.PROTECT,
-                                          related_name="+", verbose_name=_("applicant's commune"))
+                                          related_name="+", db_index=False,
+                                          verbose_name=_("applicant's commune"))
 
     form_data = models.JSONField(_("form data"), default=dict)
 
     receiving_office = models.ForeignKey("core.Office", on_delete=models.PROTECT,
-                                         related_name="received_dossiers",
+                                         related_name="received_dossiers", db_index=False,
                                          verbose_name=_("receiving unit"))
     competent_office = models.ForeignKey("core.Office", on_delete=models.PROTECT,
-                                         related_name="competent_dossiers",
+                                         related_name="competent_dossiers", db_index=False,
                                          verbose_name=_("competent unit"))
-    province = models.ForeignKey("units.Province", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("units.Province", on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
 
     submitted_at = models.DateTimeField(_("submitted at"))
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -175,6 +180,8 @@ class Dossier(models.Model):
                          name="dossier_receiving_newest"),
             # A partner system's own dossiers, newest first.
             models.Index(fields=["idempotency_client", "-submitted_at"]),
+            # Tracking (code + CCCD) goes by the code; a new account finds its earlier dossiers.
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_id_number"),
         ]
 
     def __str__(self) -> str:
