@@ -131,6 +131,7 @@ if os.environ.get("HAICAP_TEST_DB"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["haicap.core.auth.ModelBackendWithOffice"]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"

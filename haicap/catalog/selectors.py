@@ -74,6 +74,13 @@ def procedure_by_code(code: str) -> Procedure:
 
 
 @reference.kept()
+def procedure_names() -> dict[int, tuple[str, str]]:
+    """Every procedure's (code, name) by id, kept a while by each worker (filter choices)."""
+    return {pk: (code, name)
+            for pk, code, name in Procedure.objects.values_list("pk", "code", "name")}
+
+
+@reference.kept()
 def _published_procedure(code: str) -> Procedure | None:
     return published_procedures().filter(code=code).first()
 

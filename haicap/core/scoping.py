@@ -12,6 +12,7 @@ from functools import reduce
 from django.db import connections, models
 from django.db.models.sql.where import AND, WhereNode
 
+from haicap.core import reference
 from haicap.core.roles import WRITER_ROLES, OfficeKind
 
 
@@ -47,13 +48,14 @@ class UnitScope:
 def commune_office_ids(office) -> list:
     """The ids of the offices of `office`'s commune, as values, not a subquery: the planner then
     sees a short list and uses the foreign-key indexes (a subquery made it scan the whole table).
-    Looked up once per office instance, so once per request (the signed-in user's office)."""
-    ids = getattr(office, "_commune_office_ids", None)
-    if ids is None:
-        ids = list(type(office).objects.filter(commune_id=office.commune_id)
-                   .order_by("pk").values_list("pk", flat=True))
-        office._commune_office_ids = ids
-    return ids
+    Offices are reference data: each worker keeps them a while (`core.reference`)."""
+    return list(_office_ids_of_commune(type(office), office.commune_id))
+
+
+@reference.kept()
+def _office_ids_of_commune(model, commune_id) -> tuple:
+    return tuple(model.objects.filter(commune_id=commune_id).order_by("pk")
+                 .values_list("pk", flat=True))
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -23,7 +23,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(data)
         self.unit = unit
         self.fields["procedure"].choices = [("", _("All procedures"))] + [
-            (procedure.code, f"{procedure.code} · {procedure.name}") for procedure in procedures]
+            (code, f"{code} · {name}") for code, name in procedures]
 
     def filters(self) -> QueueFilters:
         data = self.cleaned_data if self.is_valid() else {}
