@@ -3,6 +3,7 @@
 import secrets
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -85,7 +86,7 @@ def vneid_callback(request):
     except DomainError as exc:
         return render(request, "core/vneid_error.html", {"message": exc.message,
                       "code": exc.code}, status=exc.status)
-    login(request, citizen, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, citizen, backend=settings.AUTHENTICATION_BACKENDS[0])
     messages.success(request, _("Signed in with VNeID as %(name)s.") % {"name": citizen})
     next_url = pending.get("next") or reverse("portal:home")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth import get_user
 
 from haicap.core.models import AuditEntry
 from haicap.core.tests import factories
@@ -35,6 +36,7 @@ def test_sandbox_flow_signs_the_citizen_in_and_returns_to_next(client, citizen):
     assert callback.status_code == 302
     assert callback.url == "/can-bo/cu-dan/"
     assert client.session["_auth_user_id"] == str(citizen.pk)
+    assert get_user(client).pk == citizen.pk  # the next requests are signed in too
     assert AuditEntry.objects.filter(action="citizen.sign_in", object_id=str(citizen.pk)).exists()
 
 
