@@ -37,7 +37,7 @@ class UnitScope:
         """One condition per field tying a record to the commune of `office`; a record of the
         commune meets at least one. (A model with office fields needs no commune field.)"""
         if self.office_fields:
-            offices = commune_office_ids(office)
+            offices = commune_office_ids(type(office), office.commune_id)
             return [models.Q(**{f"{field}__in": offices}) for field in self.office_fields]
         fields = self.commune_field
         if isinstance(fields, str):
@@ -45,15 +45,11 @@ class UnitScope:
         return [models.Q(**{field: office.commune_id}) for field in fields]
 
 
-def commune_office_ids(office) -> list:
-    """The ids of the offices of `office`'s commune, as values, not a subquery: the planner then
+@reference.kept()
+def commune_office_ids(model, commune_id) -> tuple:
+    """The ids of the offices (`model`) of a commune, as values, not a subquery: the planner then
     sees a short list and uses the foreign-key indexes (a subquery made it scan the whole table).
     Offices are reference data: each worker keeps them a while (`core.reference`)."""
-    return list(_office_ids_of_commune(type(office), office.commune_id))
-
-
-@reference.kept()
-def _office_ids_of_commune(model, commune_id) -> tuple:
     return tuple(model.objects.filter(commune_id=commune_id).order_by("pk")
                  .values_list("pk", flat=True))
 
