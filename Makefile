@@ -36,7 +36,7 @@ serve:
 	@echo "haicap is served at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	@# The background worker (django-tasks, database backend) runs beside the web server and
 	@# stops with it: timers, notifications, document scans.
-	@mkdir -p var; $(BIN)/haicap notifications schedule; $(BIN)/haicap db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
+	@mkdir -p var; $(BIN)/haicap schedule; $(BIN)/haicap db_worker --queue-name '*' >var/worker.log 2>&1 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/gunicorn haicap.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 

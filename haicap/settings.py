@@ -69,6 +69,11 @@ INSTALLED_APPS = [
     "haicap.documents",
     "haicap.notifications",
     "haicap.slips",
+    "haicap.feedback",
+    "haicap.tickets",
+    "haicap.ioc",
+    "haicap.national_portal",
+    "haicap.opendata",
     "haicap.workspace",
     "haicap.portal",
 ]
@@ -180,6 +185,11 @@ HAICAP_PROVINCE_CODE = os.environ.get("HAICAP_PROVINCE_CODE", "48")
 # 15:00 cut-off for reception).
 HAICAP_WORK_HOURS = (("07:30", "11:30"), ("13:30", "17:00"))
 HAICAP_RECEPTION_CUTOFF = "15:00"
+# Recurring background jobs (django-tasks chains): `haicap schedule` starts each one that is not
+# already waiting; `haicap db_worker` runs them.
+HAICAP_RECURRING_JOBS = [
+    "haicap.notifications.tasks.schedule",
+]
 
 # Sandbox adapters for national systems we cannot reach from here.
 HAICAP_VNEID_ADAPTER = os.environ.get("HAICAP_VNEID_ADAPTER", "sandbox")

@@ -19,4 +19,9 @@ urlpatterns = [
     path("", include("haicap.dossiers.urls")),
     path("", include("haicap.documents.urls")),
     path("", include("haicap.notifications.urls")),
+    path("", include("haicap.feedback.urls")),
+    path("", include("haicap.tickets.urls")),
+    path("dieu-hanh/", include("haicap.ioc.urls")),
+    path("", include("haicap.national_portal.urls")),
+    path("", include("haicap.opendata.urls")),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from django.utils.module_loading import import_string
 
 from haicap.core.demo.dossiers import DEFAULT_DOSSIERS, DemoDossiers
 from haicap.core.demo.load import (
@@ -19,6 +20,17 @@ from haicap.core.errors import DomainError
 from haicap.core.roles import Role
 
 PORTAL_ADDRESS = "http://127.0.0.1:8000"
+
+# After the dossiers, in this order: each takes the province and returns one line to print.
+# Ratings and complaints are dossier events, so they come before the KPI facts are built; the
+# national feed and the open data read what came before them.
+DEMO_STEPS = (
+    "haicap.feedback.demo.load",
+    "haicap.tickets.demo.load",
+    "haicap.ioc.demo.load",
+    "haicap.national_portal.demo.load",
+    "haicap.opendata.demo.load",
+)
 
 
 class Command(BaseCommand):
@@ -53,8 +65,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The demo could not be built; nothing of it was saved. {error}"
             ) from error
+        lines = [import_string(step)(report.province) for step in DEMO_STEPS]
         elapsed = time.monotonic() - started
         self.print_report(report, elapsed)
+        for line in filter(None, lines):
+            self.stdout.write(line)
         self.print_api_token(demo_partner_token())
 
     def print_report(self, report: DemoReport, elapsed: float) -> None:

@@ -1,0 +1,1 @@
+"""Citizens' satisfaction ratings and complaints (phản ánh kiến nghị) about dossiers."""

@@ -1,0 +1,1 @@
+"""The outbound feed of dossier statuses to the national public-service portal."""

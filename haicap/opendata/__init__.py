@@ -1,0 +1,1 @@
+"""The open-data catalogue (DCAT): datasets published from the KPI facts, never personal data."""

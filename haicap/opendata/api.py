@@ -1,0 +1,5 @@
+"""The open data API (django-ninja router, mounted under /api/v1)."""
+
+from ninja import Router
+
+router = Router(tags=["opendata"])
