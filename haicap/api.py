@@ -6,10 +6,10 @@ from haicap.catalog.api import router as catalog_router
 from haicap.core.api import router as core_router
 from haicap.core.errors import install_error_handlers
 from haicap.documents.api import router as documents_router
+from haicap.dossiers.api import router as dossiers_router
 from haicap.feedback.api import router as feedback_router
 from haicap.ioc.api import router as ioc_router
 from haicap.national_portal.api import router as national_portal_router
-from haicap.dossiers.api import router as dossiers_router
 from haicap.notifications.api import router as notifications_router
 from haicap.opendata.api import router as opendata_router
 from haicap.tickets.api import router as tickets_router
