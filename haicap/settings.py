@@ -157,6 +157,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "haicap.core.staticfiles.PackageAssetFinder",
+]
 # Uploaded dossier documents (never served as static files: a scoped view streams them).
 MEDIA_ROOT = Path(os.environ.get("HAICAP_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
