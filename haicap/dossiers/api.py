@@ -240,7 +240,7 @@ def task_queue(request, filters: Query[TaskQueueFilters]):
     officer = _officer(request)
     tasks = (Task.objects.queue_of_unit(officer) if filters.queue == "unit"
              else Task.objects.queue_of(officer))
-    tasks = tasks.select_related("dossier__procedure", "office", "assignee")
+    tasks = tasks.select_related("dossier", "procedure", "office", "assignee")
     return _Page(tasks.order_by("due_at", "id"), _queue_row)
 
 
@@ -435,7 +435,7 @@ def _task(task: Task) -> dict:
 def _queue_row(task: Task) -> dict:
     dossier = task.dossier
     return {**_task(task), "dossier": dossier.code, "dossier_status": dossier.status,
-            "procedure": dossier.procedure.code, "applicant_name": dossier.applicant_name}
+            "procedure": task.procedure.code, "applicant_name": dossier.applicant_name}
 
 
 class _Page:
