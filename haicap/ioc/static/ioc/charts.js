@@ -1,0 +1,29 @@
+// Draws each chart of a dashboard page from the JSON the server embedded beside it
+// (<script type="application/json" id="...-data">) with the packaged plotly.min.js. The table
+// under each chart stays: it is the chart in words and what shows without JavaScript.
+(function () {
+  "use strict";
+  function draw() {
+    if (!window.Plotly) { return; }
+    var phone = window.matchMedia("(max-width: 600px)").matches;
+    document.querySelectorAll("[data-chart]").forEach(function (element) {
+      var source = document.getElementById(element.dataset.chart);
+      if (!source) { return; }
+      var figure = JSON.parse(source.textContent);
+      if (phone) {
+        // A phone has no room for the side legend or the hover bar; the table has the figures.
+        figure.layout.height = Math.min(figure.layout.height || 320, 300);
+      }
+      window.Plotly.newPlot(element, figure.data, figure.layout, {
+        responsive: true, displaylogo: false, displayModeBar: !phone,
+        modeBarButtonsToRemove: ["select2d", "lasso2d"]
+      });
+      element.classList.add("ioc-chart-drawn");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
