@@ -1,0 +1,450 @@
+"""Reads of the operations centre, from the KPI facts (never the dossier table's flags).
+
+Definitions used by every figure here (docs/adr/0011-kpi-facts.md):
+- received: dossiers filed in the period, through any channel (an online filing is received
+  online; the national portal counts it so). Day = the submission's local day.
+- finished, on time, late: dossiers whose result was ready in the period (facts.fold says
+  when and whether on time). Rates are percentages of finished, None when nothing finished.
+- online: filed through the portal, a partner system (API) or a kiosk: the applicant filed
+  electronically. In person, by post, and linked dossiers (started by another unit's
+  hand-off) are not online. Full-online: online filings of procedures the catalogue marks
+  full-online (Decree 42/2022).
+- in process / backlog / overdue: open dossiers now (not bound to the period); age in
+  calendar days since filing; overdue = clock running and past the current appointment.
+"""
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haicap.catalog.models import Procedure
+from haicap.core.errors import InvalidInput, PermissionDenied
+from haicap.core.models import Office
+from haicap.core.roles import Role
+from haicap.dossiers.models import OPEN_STATUSES, RUNNING_STATUSES, Channel, Dossier, Status
+from haicap.ioc.models import DailyFact, DossierFact
+from haicap.units.models import Province
+
+ONLINE_CHANNELS = (Channel.ONLINE, Channel.API, Channel.KIOSK)
+# Trends longer than this are by month.
+DAILY_TREND_DAYS = 92
+PROVINCE_ROLES = (Role.OPS_VIEWER, Role.ADMINISTRATOR)
+
+
+# -- scope and period -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    province_id: str
+    office_id: int | None = None
+    procedure_id: int | None = None
+
+    def filter(self, queryset):
+        """Facts (DailyFact or DossierFact) of this scope."""
+        queryset = queryset.filter(province_id=self.province_id)
+        if self.office_id is not None:
+            queryset = queryset.filter(office_id=self.office_id)
+        if self.procedure_id is not None:
+            queryset = queryset.filter(procedure_id=self.procedure_id)
+        return queryset
+
+
+def scope_for(user) -> Scope:
+    """Operations-centre viewers and administrators see the province; leaders and other
+    officers their own office; citizens nothing."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied()
+    office = user.office
+    province = office.province_id if office else settings.HAICAP_PROVINCE_CODE
+    if user.role in PROVINCE_ROLES or user.is_administrator:
+        return Scope(province_id=province)
+    if not user.is_officer or office is None:
+        raise PermissionDenied(_("The operations centre is for officers."))
+    return Scope(province_id=province, office_id=office.pk)
+
+
+def scope_from(user, unit_code: str | None = None, procedure_code: str | None = None) -> Scope:
+    """The user's scope narrowed to a unit (province or office code) and a procedure."""
+    scope = scope_for(user)
+    if unit_code:
+        scope = _narrowed(scope, unit_code)
+    if procedure_code:
+        procedure = Procedure.objects.filter(code=procedure_code).values_list("pk", flat=True)
+        if not procedure:
+            raise InvalidInput(_("Unknown procedure code."), code="invalid_procedure")
+        scope = Scope(scope.province_id, scope.office_id, procedure[0])
+    return scope
+
+
+def _narrowed(scope: Scope, unit_code: str) -> Scope:
+    if Province.objects.filter(pk=unit_code).exists():
+        if unit_code != scope.province_id or scope.office_id is not None:
+            raise PermissionDenied(_("You may not see this unit's figures."))
+        return scope
+    office = Office.objects.filter(code=unit_code).values_list("pk", "province_id").first()
+    if office is None:
+        raise InvalidInput(_("Unknown unit code."), code="invalid_unit")
+    office_id, province_id = office
+    if province_id != scope.province_id or scope.office_id not in (None, office_id):
+        raise PermissionDenied(_("You may not see this unit's figures."))
+    return Scope(scope.province_id, office_id, scope.procedure_id)
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Period":
+        """"2026-11", "2026-Q4", "2026", "2026-11-01..2026-11-26"; None: this month."""
+        if text is None or not str(text).strip():
+            today = timezone.localdate()
+            return _month(today.year, today.month)
+        text = str(text).strip()
+        try:
+            return _parsed(text)
+        except ValueError:
+            raise InvalidInput(_("Unknown period: use YYYY-MM, YYYY-Qn, YYYY or "
+                                 "YYYY-MM-DD..YYYY-MM-DD."), code="invalid_period") from None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Period":
+        """The period of the same length just before this one."""
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end)
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def _parsed(text: str) -> Period:
+    if found := _MONTH.match(text):
+        return _month(int(found[1]), int(found[2]))
+    if found := _QUARTER.match(text):
+        year, quarter = int(found[1]), int(found[2])
+        first = _month(year, quarter * 3 - 2)
+        return Period(first.start, _month(year, quarter * 3).end)
+    if found := _YEAR.match(text):
+        return Period(date(int(found[1]), 1, 1), date(int(found[1]), 12, 31))
+    if found := _RANGE.match(text):
+        start, end = date.fromisoformat(found[1]), date.fromisoformat(found[2])
+        if end < start or (end - start).days > 3660:
+            raise ValueError(text)
+        return Period(start, end)
+    raise ValueError(text)
+
+
+def _month(year: int, month: int) -> Period:
+    if not 1 <= month <= 12 or year < 1900:
+        raise ValueError(month)
+    return Period(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+
+# -- overview -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: date  # the first day of the month when the trend is by month
+    received: int
+    finished: int
+    on_time: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    received: int
+    finished: int
+    finished_on_time: int
+    finished_late: int
+    on_time_rate: float | None
+    late_rate: float | None
+    in_process: int
+    online: int
+    online_rate: float | None
+    full_online_rate: float | None
+    backlog: list[Bucket]
+    overdue_open: int
+    trend: list[TrendPoint]
+
+
+# Age buckets of open dossiers in calendar days: (label, first day, last day or None).
+BACKLOG_BUCKETS = (("≤ 5", 0, 5), ("6–10", 6, 10), ("11–20", 11, 20), ("21–30", 21, 30),
+                   ("> 30", 31, None))
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+def _in_period(queryset, period: Period, field: str = "day"):
+    return queryset.filter(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _daily(scope: Scope, period: Period):
+    return _in_period(scope.filter(DailyFact.objects.all()), period)
+
+
+def _open(scope: Scope):
+    return scope.filter(DossierFact.objects.filter(status__in=OPEN_STATUSES))
+
+
+_ONLINE = Q(channel__in=ONLINE_CHANNELS)
+_DAILY_SUMS = {
+    "received": Sum("submitted"), "finished": Sum("finished"), "on_time": Sum("on_time"),
+    "late": Sum("late"), "online": Sum("submitted", filter=_ONLINE),
+}
+
+
+def overview(scope: Scope, period: Period) -> Overview:
+    sums = _zeros(_daily(scope, period).aggregate(**_DAILY_SUMS))
+    full_online = _full_online(scope, period)
+    backlog, in_process, overdue = _backlog(scope)
+    return Overview(
+        received=sums["received"], finished=sums["finished"],
+        finished_on_time=sums["on_time"], finished_late=sums["late"],
+        on_time_rate=percent(sums["on_time"], sums["finished"]),
+        late_rate=percent(sums["late"], sums["finished"]),
+        in_process=in_process, online=sums["online"],
+        online_rate=percent(sums["online"], sums["received"]),
+        full_online_rate=percent(full_online, sums["received"]),
+        backlog=backlog, overdue_open=overdue, trend=trend(scope, period))
+
+
+def _zeros(sums: dict) -> dict:
+    return {name: value or 0 for name, value in sums.items()}
+
+
+def _full_online(scope: Scope, period: Period) -> int:
+    procedures = Procedure.objects.filter(full_online=True).values("pk")
+    found = (_daily(scope, period).filter(_ONLINE, procedure_id__in=procedures)
+             .aggregate(total=Sum("submitted"))["total"])
+    return found or 0
+
+
+def _backlog(scope: Scope) -> tuple[list[Bucket], int, int]:
+    """Open dossiers by age, how many, and how many past their appointment: one query over
+    the open-dossier index."""
+    today, now = timezone.localdate(), timezone.now()
+    counts = {}
+    for index, (_label, first, last) in enumerate(BACKLOG_BUCKETS):
+        ages = Q(submitted_day__lte=today - timedelta(days=first))
+        if last is not None:
+            ages &= Q(submitted_day__gte=today - timedelta(days=last))
+        counts[f"b{index}"] = Count("pk", filter=ages)
+    counts["open"] = Count("pk")
+    counts["overdue"] = Count("pk", filter=Q(status__in=RUNNING_STATUSES, due_at__lt=now))
+    found = _open(scope).aggregate(**counts)
+    buckets = [Bucket(label, found[f"b{index}"])
+               for index, (label, _first, _last) in enumerate(BACKLOG_BUCKETS)]
+    return buckets, found["open"], found["overdue"]
+
+
+def trend(scope: Scope, period: Period) -> list[TrendPoint]:
+    """Each day of the period (each month when longer than DAILY_TREND_DAYS), zeros where
+    nothing happened."""
+    by_month = period.days > DAILY_TREND_DAYS
+    rows = _daily(scope, period)
+    rows = rows.annotate(point=TruncMonth("day") if by_month else F("day"))
+    found = {_as_date(row["point"]): row for row in
+             rows.order_by().values("point").annotate(received=Sum("submitted"),
+                                                      finished=Sum("finished"),
+                                                      on_time=Sum("on_time"))}
+    points = []
+    for day in _points(period, by_month):
+        row = found.get(day, {})
+        points.append(TrendPoint(day, row.get("received") or 0, row.get("finished") or 0,
+                                 row.get("on_time") or 0))
+    return points
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _points(period: Period, by_month: bool) -> Iterator[date]:
+    day = period.start.replace(day=1) if by_month else period.start
+    while day <= period.end:
+        yield day
+        if by_month:
+            day = (day + timedelta(days=32)).replace(day=1)
+        else:
+            day += timedelta(days=1)
+
+
+# -- breakdown and pareto -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    received: int
+    finished: int
+    on_time: int
+    late: int
+    on_time_rate: float | None
+    online_rate: float | None
+    in_process: int
+
+
+DIMENSIONS = {"office": "office_id", "procedure": "procedure_id", "channel": "channel"}
+
+
+def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
+    """The period's figures by office, procedure or channel, most received first."""
+    if by not in DIMENSIONS:
+        raise InvalidInput(_("Unknown breakdown: choose office, procedure or channel."),
+                           code="invalid_dimension")
+    column = DIMENSIONS[by]
+    sums = {row[column]: row for row in
+            _daily(scope, period).order_by().values(column).annotate(**_DAILY_SUMS)}
+    open_now = dict(_open(scope).order_by().values(column).annotate(n=Count("pk"))
+                    .values_list(column, "n"))
+    names = _labels(by, set(sums) | set(open_now))
+    rows = []
+    for value in set(sums) | set(open_now):
+        found = _zeros(sums.get(value, dict.fromkeys(_DAILY_SUMS, 0)))
+        key, label = names.get(value, (str(value), str(value)))
+        rows.append(Row(key=key, label=label, received=found["received"],
+                        finished=found["finished"], on_time=found["on_time"],
+                        late=found["late"],
+                        on_time_rate=percent(found["on_time"], found["finished"]),
+                        online_rate=percent(found["online"], found["received"]),
+                        in_process=open_now.get(value, 0)))
+    return sorted(rows, key=lambda row: (-row.received, -row.in_process, row.label))
+
+
+def _labels(by: str, values: set) -> dict:
+    """{dimension value: (key, label)}: codes and names of offices and procedures."""
+    if by == "channel":
+        names = dict(Channel.choices)
+        return {value: (value, str(names.get(value, value))) for value in values}
+    model = Office if by == "office" else Procedure
+    return {pk: (code, name) for pk, code, name in
+            model.objects.filter(pk__in=values).values_list("pk", "code", "name")}
+
+
+@dataclass(frozen=True)
+class ParetoRow:
+    code: str
+    name: str
+    received: int
+    share: float  # a fraction of all received (0..1)
+    cumulative_share: float
+    online_rate: float | None  # a percentage
+
+
+def pareto(scope: Scope, period: Period) -> list[ParetoRow]:
+    """Procedures by dossiers received, most first, with their share and running share: the
+    few procedures that carry most of the load, and how much of each is online."""
+    rows = list(_daily(scope, period).order_by().values("procedure_id")
+                .annotate(received=Sum("submitted"), online=Sum("submitted", filter=_ONLINE))
+                .filter(received__gt=0))
+    total = sum(row["received"] for row in rows)
+    names = _labels("procedure", {row["procedure_id"] for row in rows})
+    rows.sort(key=lambda row: (-row["received"], names.get(row["procedure_id"], ("", ""))[0]))
+    found, running = [], 0
+    for row in rows:
+        running += row["received"]
+        code, name = names.get(row["procedure_id"], (str(row["procedure_id"]), ""))
+        found.append(ParetoRow(code=code, name=name, received=row["received"],
+                               share=row["received"] / total, cumulative_share=running / total,
+                               online_rate=percent(row["online"] or 0, row["received"])))
+    return found
+
+
+# -- dossier lists --------------------------------------------------------------------------------
+
+def dossiers(scope: Scope, period: Period, *, late: bool | None = None,
+             status: str | None = None):
+    """The dossiers behind a figure: filed in the period, or — with `late` — finished in the
+    period late (True) or on time (False); optionally in one status now."""
+    found = scope.filter(DossierFact.objects.all())
+    if late is None:
+        found = _in_period(found, period, "submitted_day")
+    else:
+        found = _in_period(found, period, "finished_day").filter(late=late)
+    if status:
+        if status not in Status.values:
+            raise InvalidInput(_("Unknown dossier status."), code="invalid_status")
+        found = found.filter(status=status)
+    return Dossier.objects.filter(pk__in=found.values("dossier_id"))
+
+
+def alerts(scope: Scope, within_hours: int = 24):
+    """Open dossiers whose clock runs and whose appointment is within `within_hours` or past,
+    soonest first (the live dossier rows: an alert must not wait for the facts)."""
+    limit = timezone.now() + timedelta(hours=within_hours)
+    found = Dossier.objects.filter(province_id=scope.province_id, status__in=RUNNING_STATUSES,
+                                   due_at__lte=limit)
+    if scope.office_id is not None:
+        found = found.filter(competent_office_id=scope.office_id)
+    if scope.procedure_id is not None:
+        found = found.filter(procedure_id=scope.procedure_id)
+    return (found.select_related("procedure", "competent_office", "receiving_office")
+            .order_by("due_at", "id"))
+
+
+# -- open data ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatRow:
+    month: str
+    commune_code: str
+    commune_name: str
+    procedure_code: str
+    procedure_name: str
+    received: int
+    finished: int
+    on_time: int
+    late: int
+    online: int
+
+
+def monthly_statistics(province_id: str) -> Iterator[StatRow]:
+    """Counts per month × competent office's commune × procedure (province-level offices: commune
+    ""), oldest month first. Only counts: no personal data."""
+    rows = (DailyFact.objects.filter(province_id=province_id)
+            .annotate(month=TruncMonth("day")).order_by()
+            .values("month", "office_id", "procedure_id").annotate(**_DAILY_SUMS))
+    communes = {pk: (code or "", name or "") for pk, code, name in
+                Office.objects.filter(province_id=province_id)
+                .values_list("pk", "commune__code", "commune__name")}
+    procedures = {pk: (code, name) for pk, code, name in
+                  Procedure.objects.values_list("pk", "code", "name")}
+    merged: dict = {}
+    for row in rows:
+        commune = communes.get(row["office_id"], ("", ""))
+        key = (_as_date(row["month"]).strftime("%Y-%m"), commune,
+               procedures.get(row["procedure_id"], ("", "")))
+        total = merged.setdefault(key, dict.fromkeys(_DAILY_SUMS, 0))
+        for name in _DAILY_SUMS:
+            total[name] += row[name] or 0
+    for (month, commune, procedure), total in sorted(merged.items()):
+        yield StatRow(month=month, commune_code=commune[0], commune_name=commune[1],
+                      procedure_code=procedure[0], procedure_name=procedure[1],
+                      received=total["received"], finished=total["finished"],
+                      on_time=total["on_time"], late=total["late"], online=total["online"])

@@ -1,0 +1,214 @@
+"""Writes of the KPI facts: `refresh` folds what the event log gained since the watermark,
+`rebuild` folds everything again. Both fold a dossier with the same function (facts.fold)
+and recompute DailyFact rows from DossierFact with the same GROUP BY (docs/adr/0011-kpi-facts.md).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from haicap.dossiers.models import Dossier, DossierDocument, DossierEvent
+from haicap.ioc import conf, facts
+from haicap.ioc.models import DAILY_MEASURES, DailyFact, DossierFact, Watermark
+
+WATERMARK = "facts"
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    events: int
+    dossiers: int
+    daily_keys: int
+    watermark: int
+
+    def as_dict(self) -> dict:
+        return {"events": self.events, "dossiers": self.dossiers,
+                "daily_keys": self.daily_keys, "watermark": self.watermark}
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    dossiers: int
+    daily_rows: int
+    watermark: int
+
+
+# -- incremental refresh ---------------------------------------------------------------------------
+
+def refresh(*, batch: int | None = None) -> RefreshReport:
+    """Fold the events after the watermark, pass after pass until the log is drained."""
+    batch = batch or conf.batch_events()
+    total = RefreshReport(0, 0, 0, 0)
+    while True:
+        report, read = refresh_once(batch=batch)
+        total = RefreshReport(total.events + report.events, total.dossiers + report.dossiers,
+                              total.daily_keys + report.daily_keys, report.watermark)
+        if read < batch:
+            return total
+
+
+def refresh_once(*, batch: int) -> tuple[RefreshReport, int]:
+    """One pass: up to `batch` events after the watermark; their dossiers are folded again
+    from all their events, and the DailyFact keys they touch are recomputed. Returns the
+    report and how many events were read."""
+    started = timezone.now()
+    with transaction.atomic():
+        mark = _locked_watermark()
+        rows = list(DossierEvent.objects.filter(id__gt=mark.event_id).order_by("id")
+                    .values_list("id", "dossier_id", "at")[:batch])
+        dossier_ids = sorted({dossier_id for _id, dossier_id, _at in rows})
+        keys = fold_dossiers(dossier_ids)
+        mark.event_id = next_watermark(mark.event_id, [(i, at) for i, _d, at in rows],
+                                       started - timedelta(seconds=conf.gap_seconds()))
+        mark.updated_at = started
+        mark.save(update_fields=["event_id", "updated_at"])
+    report = RefreshReport(len(rows), len(dossier_ids), keys, mark.event_id)
+    return report, len(rows)
+
+
+def next_watermark(current: int, events: list, hole_limit) -> int:
+    """The highest event id up to which nothing can still appear.
+
+    `events` are (id, at) read after `current`, ids ascending. Ids are taken in order but on
+    PostgreSQL transactions commit in any order: a hole (a missing id) may be a transaction
+    still open, whose event will appear later — the watermark stops before it. A hole whose
+    next event was recorded before `hole_limit` is older than any open transaction may be:
+    a rolled-back id, passed over. The events after a hole are folded meanwhile and folded
+    again on the next pass (folding a dossier twice gives the same fact)."""
+    mark = current
+    for event_id, at in events:
+        if event_id != mark + 1 and at > hole_limit:
+            break
+        mark = event_id
+    return mark
+
+
+def _locked_watermark() -> Watermark:
+    """The watermark row, locked: one refresh or rebuild at a time."""
+    Watermark.objects.get_or_create(name=WATERMARK)
+    return Watermark.objects.select_for_update().get(name=WATERMARK)
+
+
+# -- rebuild ---------------------------------------------------------------------------------------
+
+def rebuild(*, chunk: int | None = None) -> RebuildReport:
+    """Every fact again from the event log: dossiers folded chunk by chunk (by id), then all
+    DailyFact rows by one GROUP BY. The watermark is set so that the next refresh reads every
+    event that may have committed while this ran (it folds those dossiers again)."""
+    chunk = chunk or conf.rebuild_chunk()
+    started = timezone.now()
+    with transaction.atomic():
+        mark = _locked_watermark()
+        safe = (DossierEvent.objects
+                .filter(at__lte=started - timedelta(seconds=conf.gap_seconds()))
+                .aggregate(top=Max("id"))["top"] or 0)
+        DailyFact.objects.all().delete()
+        DossierFact.objects.all().delete()
+        dossiers = _fold_all(chunk)
+        daily_rows = _recompute_daily(None)
+        mark.event_id, mark.updated_at = safe, started
+        mark.save(update_fields=["event_id", "updated_at"])
+    return RebuildReport(dossiers, daily_rows, safe)
+
+
+def _fold_all(chunk: int) -> int:
+    top = Dossier.objects.aggregate(top=Max("id"))["top"] or 0
+    done = 0
+    for start in range(0, top + 1, chunk):
+        found = _folded(Q(id__gte=start, id__lt=start + chunk),
+                        Q(dossier_id__gte=start, dossier_id__lt=start + chunk))
+        DossierFact.objects.bulk_create([DossierFact(**fact.as_dict()) for fact in found],
+                                        batch_size=2000)
+        done += len(found)
+    return done
+
+
+# -- folding ---------------------------------------------------------------------------------------
+
+def fold_dossiers(dossier_ids: list[int]) -> int:
+    """Fold these dossiers again and recompute the DailyFact keys their old and new facts
+    count in; returns how many keys. In the caller's transaction."""
+    if not dossier_ids:
+        return 0
+    old = DossierFact.objects.filter(dossier_id__in=dossier_ids)
+    touched = {(row.office_id, row.procedure_id, row.channel, day)
+               for row in old for day in (getattr(row, name) for name in facts.DAY_FIELDS)
+               if day is not None}
+    found = _folded(Q(id__in=dossier_ids), Q(dossier_id__in=dossier_ids))
+    for fact in found:
+        touched |= facts.daily_keys(fact)
+    DossierFact.objects.filter(dossier_id__in=dossier_ids).delete()
+    DossierFact.objects.bulk_create([DossierFact(**fact.as_dict()) for fact in found],
+                                    batch_size=2000)
+    for keys in _chunks(sorted(touched, key=str), 500):
+        _recompute_daily(keys)
+    return len(touched)
+
+
+def _folded(dossiers: Q, events: Q) -> list[facts.Fact]:
+    """The facts of the dossiers `dossiers` selects (`events`: the same, on the event log)."""
+    documents = {row["dossier_id"]: row for row in
+                 DossierDocument.objects.filter(events).order_by().values("dossier_id")
+                 .annotate(total=Count("id"), hashed=Count("id", filter=~Q(sha256="")))}
+    by_dossier: dict[int, list[facts.Event]] = {}
+    for row in (DossierEvent.objects.filter(events).order_by("dossier_id", "id")
+                .values_list("id", "dossier_id", "at", "action", "to_status", "note", "data")):
+        by_dossier.setdefault(row[1], []).append(
+            facts.Event(id=row[0], at=row[2], action=row[3], to_status=row[4], note=row[5],
+                        data=row[6] or {}))
+    found = []
+    for row in (Dossier.objects.filter(dossiers).order_by("id")
+                .values_list("id", "province_id", "competent_office_id", "receiving_office_id",
+                             "procedure_id", "channel", "submitted_at")):
+        docs = documents.get(row[0], {"total": 0, "hashed": 0})
+        dims = facts.DossierDims(*row, documents=docs["total"], hashed_documents=docs["hashed"])
+        found.append(facts.fold(dims, by_dossier.get(row[0], [])))
+    return found
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# -- DailyFact from DossierFact --------------------------------------------------------------------
+
+def _recompute_daily(keys: list | None) -> int:
+    """Replace the DailyFact rows of `keys` ((office, procedure, channel, day); None: all)
+    by the sums over DossierFact, one GROUP BY (a UNION ALL of each day column's counts)."""
+    quote = connection.ops.quote_name
+    daily, fact = quote(DailyFact._meta.db_table), quote(DossierFact._meta.db_table)
+    measures = list(DAILY_MEASURES)
+    key_sql, key_params = _keys_values(keys)
+    parts, params = [], []
+    for day_field in dict.fromkeys(day for day, _expression in DAILY_MEASURES.values()):
+        values = ", ".join(f"{expression if day == day_field else 0} AS m{i}"
+                           for i, (day, expression) in enumerate(DAILY_MEASURES.values()))
+        where = f"{day_field} IS NOT NULL"
+        if keys is not None:
+            where += f" AND (office_id, procedure_id, channel, {day_field}) IN ({key_sql})"
+            params += key_params
+        parts.append(f"SELECT {day_field} AS day, province_id, office_id, procedure_id, "
+                     f"channel, {values} FROM {fact} WHERE {where}")
+    columns = ", ".join(quote(name) for name in measures)
+    sums = ", ".join(f"SUM(m{i})" for i in range(len(measures)))
+    union = " UNION ALL ".join(parts)
+    insert = (f"INSERT INTO {daily} (day, province_id, office_id, procedure_id, channel, "
+              f"{columns}) SELECT day, MIN(province_id), office_id, procedure_id, channel, "
+              f"{sums} FROM ({union}) AS counted GROUP BY day, office_id, procedure_id, channel")
+    with connection.cursor() as cursor:
+        if keys is not None:
+            cursor.execute(f"DELETE FROM {daily} WHERE (office_id, procedure_id, channel, day) "
+                           f"IN ({key_sql})", key_params)
+        cursor.execute(insert, params)
+        return cursor.rowcount
+
+
+def _keys_values(keys: list | None) -> tuple[str, list]:
+    if not keys:
+        return "", []
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
+    return f"VALUES {rows}", [value for key in keys for value in key]
