@@ -95,7 +95,15 @@ def group_queues(office: Office) -> list[GroupQueue]:
 
 def group_of_centre(office: Office, group_id) -> ServiceGroup:
     group = (ServiceGroup.objects.select_related("office")
-             .filter(office=office, pk=group_id, is_active=True).first())
+             .filter(office=office, pk=_id(group_id), is_active=True).first())
+    if group is None:
+        raise NotFound(_("This service group does not take tickets."), code="unknown_group")
+    return group
+
+
+def group_by_letter(office: Office, prefix: str) -> ServiceGroup:
+    group = (ServiceGroup.objects.select_related("office")
+             .filter(office=office, prefix=prefix, is_active=True).first())
     if group is None:
         raise NotFound(_("This service group does not take tickets."), code="unknown_group")
     return group
@@ -174,10 +182,16 @@ def desk(counter: Counter) -> Desk:
 
 
 def ticket_at_counter(counter: Counter, ticket_id) -> Ticket:
-    ticket = Ticket.objects.filter(pk=ticket_id, office_id=counter.office_id).first()
+    ticket = Ticket.objects.filter(pk=_id(ticket_id), office_id=counter.office_id).first()
     if ticket is None:
         raise NotFound(_("No such ticket."), code="unknown_ticket")
     return ticket
+
+
+def _id(value) -> int:
+    """A row id from a form field; anything else matches no row."""
+    text = str(value or "")
+    return int(text) if text.isdigit() else 0
 
 
 def crowding(province_id: str, day: date) -> list[CentreLoad]:

@@ -42,7 +42,8 @@ class Conflict(DomainError):
 @transaction.atomic
 def set_up_centre(office: Office, *, counters: int = 2) -> list[Counter]:
     """Give a centre the default service groups and `counters` counters, the groups shared
-    round-robin among them. A centre already set up is left as it is."""
+    round-robin among them (counters beyond the groups serve them all). A centre already set
+    up is left as it is."""
     if office.kind not in CENTRE_KINDS:
         raise InvalidInput(_("Only a one-stop centre or a commune has a ticket queue."),
                            code="not_a_centre")
@@ -56,6 +57,8 @@ def set_up_centre(office: Office, *, counters: int = 2) -> list[Counter]:
             for number in range(1, counters + 1)]
     for index, group in enumerate(groups):
         made[index % len(made)].groups.add(group)
+    for spare in made[len(groups):]:  # more counters than groups: these help every queue
+        spare.groups.add(*groups)
     audit.record("tickets.set_up_centre", office, summary=f"{len(groups)} groups, "
                                                           f"{len(made)} counters")
     return made
