@@ -1,6 +1,7 @@
 """Signed rating links: the result notification carries one, so the applicant rates without
-signing in. The token is the dossier code signed with the site's secret and the time it was
-made (django.core.signing); it opens only that dossier's rating page, for `LINK_DAYS` days."""
+signing in. The token is the dossier's id signed with the site's secret and the time it was
+made (django.core.signing); it opens only that dossier's rating page, for `LINK_DAYS` days.
+The id, not the code: the link goes into an SMS, where every character counts."""
 
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ LINK_DAYS = 30
 
 
 def rating_token(dossier: Dossier) -> str:
-    return signing.TimestampSigner(salt=SALT).sign(dossier.code)
+    return signing.TimestampSigner(salt=SALT).sign(str(dossier.pk))
 
 
 def rating_path(dossier: Dossier) -> str:
@@ -27,15 +28,15 @@ def rating_path(dossier: Dossier) -> str:
 def dossier_of(token: str) -> Dossier:
     """The dossier a link was made for; a changed, foreign or expired link is refused."""
     try:
-        code = signing.TimestampSigner(salt=SALT).unsign(token,
-                                                         max_age=timedelta(days=LINK_DAYS))
+        dossier_id = signing.TimestampSigner(salt=SALT).unsign(
+            token, max_age=timedelta(days=LINK_DAYS))
     except signing.SignatureExpired:
         raise InvalidInput(_("This rating link has expired. Sign in to rate your dossier."),
                            code="link_expired") from None
     except signing.BadSignature:
         raise InvalidInput(_("This rating link is not valid."), code="invalid_link") from None
     dossier = (Dossier.objects.select_related("procedure", "competent_office")
-               .filter(code=code).first())
+               .filter(pk=int(dossier_id)).first())
     if dossier is None:
-        raise NotFound(_("No dossier has this code."), code="dossier_not_found")
+        raise NotFound(_("This rating link is not valid."), code="dossier_not_found")
     return dossier
