@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from haicap.catalog.models import Procedure
 from haicap.core.errors import PermissionDenied
@@ -26,6 +27,12 @@ OPEN = frozenset({1, 2, 4, 5, 6})
 ENDED_WITHOUT_RESULT = frozenset({3, 7, 8})
 STATUSES = tuple(range(1, 11))
 MAX_DISCREPANCIES = 500
+KIND_LABELS = {
+    "sent_not_acknowledged": _("Sent, not acknowledged"),
+    "rejected": _("Rejected by the portal"),
+    "acknowledged_not_recorded": _("Held by the portal, no acknowledgement here"),
+    "recorded_not_at_portal": _("Acknowledged here, not held by the portal"),
+}
 
 
 def items_for(user) -> QuerySet[FeedItem]:
@@ -49,6 +56,10 @@ class SyncRow:
     returned: int = 0  # result returned (10)
     ended_without_result: int = 0  # not received, withdrawn, stopped (3, 7, 8)
     by_status: dict = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+
+    @property
+    def status_counts(self) -> list[int]:
+        return [self.by_status[status] for status in STATUSES]
 
     def is_empty(self) -> bool:
         return not (self.in_process or any(self.by_status.values()))
@@ -179,6 +190,14 @@ class Discrepancy:
     attempts: int
     detail: str
     resendable: bool
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return NationalStatus(self.national_status).label
 
 
 @dataclass(frozen=True)
