@@ -4,6 +4,7 @@ signed-in officers, and taking a number for a kiosk device (public, like the kio
 from datetime import datetime
 
 from ninja import Field, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.security import django_auth
 
 from haicap.core.errors import ErrorOut
@@ -63,6 +64,7 @@ def take_ticket(request, payload: TicketIn):
     group = selectors.group_by_letter(office, payload.group.upper())
     slip = selectors.slip(services.take_ticket(group=group, phone=payload.phone))
     ticket = slip.ticket
-    return 201, {"label": ticket.label, "group": group.name, "centre": office.code,
-                 "taken_at": ticket.taken_at, "ahead": slip.ahead,
-                 "estimated_wait_minutes": slip.estimated_wait_minutes}
+    return HttpStatus(201, {
+        "label": ticket.label, "group": group.name, "centre": office.code,
+        "taken_at": ticket.taken_at, "ahead": slip.ahead,
+        "estimated_wait_minutes": slip.estimated_wait_minutes})
