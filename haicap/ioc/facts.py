@@ -12,6 +12,7 @@ Definitions (Decision 766/QĐ-TTg, Circular 03/2025/TT-VPCP), as the fold applie
 - On time = finished (the first event putting it in status finished or returned) no later than
   the original appointment, with no apology and at most one supplement request. Late
   otherwise. A dossier not finished is neither (it is in the backlog).
+- Ratings (`rate`): the latest of a dossier counts. Complaints (`complain`): each counts.
 - Days are local (Asia/Ho_Chi_Minh) calendar days of the event that sets them.
 """
 
@@ -163,10 +164,11 @@ def _sign(fact: Fact, event: Event) -> None:
 
 
 def _rate(fact: Fact, event: Event) -> None:
+    # A second rating within the feedback app's change window replaces the first: the
+    # latest counts, one rating per dossier.
     score = event.data.get("score")
     if isinstance(score, int) and 1 <= score <= 5:
-        fact.ratings += 1
-        fact.rating_sum += score
+        fact.ratings, fact.rating_sum = 1, score
 
 
 def _complain(fact: Fact, event: Event) -> None:
