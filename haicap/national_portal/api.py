@@ -50,6 +50,7 @@ class DayOut(Schema):
     rejected: int
     failed: int = Field(description="Given up after the allowed attempts")
     pending: int
+    retried: int = Field(description="Sent more than once")
 
 
 class DiscrepancyOut(Schema):

@@ -176,6 +176,7 @@ class DayRow:
     rejected: int
     failed: int  # given up
     pending: int  # waiting for their first attempt or a retry
+    retried: int = 0  # sent more than once (the portal did not answer at first)
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,8 @@ def _day_rows(items: QuerySet[FeedItem]) -> list[DayRow]:
                         acknowledged=Count("pk", filter=Q(status=FeedStatus.ACKNOWLEDGED)),
                         rejected=Count("pk", filter=Q(status=FeedStatus.REJECTED)),
                         failed=Count("pk", filter=Q(status=FeedStatus.FAILED)),
-                        pending=Count("pk", filter=Q(status=FeedStatus.QUEUED)))
+                        pending=Count("pk", filter=Q(status=FeedStatus.QUEUED)),
+                        retried=Count("pk", filter=Q(attempts__gt=1)))
               .order_by("day"))
     return [DayRow(**row) for row in counts]
 
@@ -236,7 +238,8 @@ def _total(days: list[DayRow]) -> DayRow | None:
     if not days:
         return None
     sums = {name: sum(getattr(row, name) for row in days)
-            for name in ("produced", "sent", "acknowledged", "rejected", "failed", "pending")}
+            for name in ("produced", "sent", "acknowledged", "rejected", "failed", "pending",
+                         "retried")}
     return DayRow(day=None, **sums)
 
 
