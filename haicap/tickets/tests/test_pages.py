@@ -138,7 +138,7 @@ def test_crowding_page_shows_a_row_per_centre_and_refreshes_itself(centres,
     with clock.at(local(2026, 11, 26, 8, 20)), django_assert_max_num_queries(12):
         page = client.get(reverse("tickets:crowding")).content.decode()
     assert centres["centre"].name in page and centres["commune"].name in page
-    assert 'hx-trigger="every 10s"' in page and "20,0" in page  # the longest wait now (Vietnamese decimal comma)
+    assert 'hx-trigger="every 10s"' in page and "20,0" in page  # longest wait, decimal comma
     past = client.get(reverse("tickets:crowding"), {"day": "2026-11-25"}).content.decode()
     assert "hx-trigger" not in past
 
