@@ -54,8 +54,10 @@ def dossier_statistics(province) -> Table:
 
 def statistics_table(stat_rows: Iterable, *, before: str) -> Table:
     """Rows of complete months only (before the month `before`, "YYYY-MM"): a month still under
-    way would change day by day, and two days' files side by side would tell one dossier apart."""
-    rows = [_statistics_row(stat) for stat in stat_rows if stat.month < before]
+    way would change day by day, and two days' files side by side would tell one dossier apart.
+    A row whose counts are all zero (the facts saw only other actions) says nothing: left out."""
+    rows = [_statistics_row(stat) for stat in stat_rows
+            if stat.month < before and any(getattr(stat, name) for name in COUNTS)]
     rows.sort(key=lambda row: (row[0], row[1] or "", row[3]))
     months = sorted({row[0] for row in rows})
     return Table(STATISTICS_COLUMNS, rows,

@@ -116,3 +116,11 @@ def test_offices_are_those_that_receive_dossiers_not_departments(province):
     assert kinds == ["commune", "commune", "one_stop_centre"]
     centre = next(record for record in table.records() if record["kind"] == "one_stop_centre")
     assert centre["commune_code"] is None
+
+
+def test_statistics_leave_out_rows_whose_counts_are_all_zero():
+    table = builders.statistics_table(
+        [stat(received=0, finished=0, on_time=0, late=0, online=0), stat(commune="20195")],
+        before="2026-11")
+
+    assert [record["commune_code"] for record in table.records()] == ["20195"]
