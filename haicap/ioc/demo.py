@@ -1,6 +1,10 @@
-"""Demo data of this app, loaded by `haicap demo` after the dossiers (core demo command)."""
+"""Demo data of the operations centre, loaded by `haicap demo` after the dossiers (and their
+ratings and complaints): the KPI facts folded from the demo's event log."""
+
+from haicap.ioc import services
 
 
 def load(province) -> str:
-    """Placeholder until the app has demo data; returns the line `haicap demo` prints."""
-    return ""
+    """Rebuild the facts from the log; returns the line `haicap demo` prints."""
+    report = services.rebuild()
+    return f"KPI facts: {report.dossiers} dossiers, {report.daily_rows} daily rows"

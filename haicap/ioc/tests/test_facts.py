@@ -6,10 +6,12 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from haicap.dossiers.models import DossierEvent, Status
-from haicap.dossiers.testing import build_province, local, submit
-from haicap.ioc import facts, services
+from haicap.dossiers.testing import at, build_province, local, submit
+from haicap.dossiers.tests.test_timers import run_worker
+from haicap.ioc import facts, services, tasks
 from haicap.ioc.models import DailyFact, DossierFact, Watermark
 from haicap.ioc.tests.facts_scenario import play
 
@@ -198,3 +200,45 @@ def test_the_rebuild_command_prints_its_counts(province, monkeypatch, capsys):
     assert "KPI facts rebuilt: 7 dossiers" in out
     call_command("ioc", "refresh")
     assert DossierFact.objects.count() == 7
+
+
+# -- the refresh job -------------------------------------------------------------------------------
+
+def refresh_jobs(status="READY") -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(task_path="haicap.ioc.tasks.refresh_facts",
+                                            status=status))
+
+
+def test_schedule_starts_one_chain_of_refresh_jobs_every_poll_interval(monkeypatch, settings):
+    settings.HAICAP_IOC_POLL_SECONDS = 5
+    now = at(monkeypatch, 2025, 3, 10, 9, 0)
+
+    assert tasks.schedule() is True
+    assert tasks.schedule() is False  # one is already waiting
+    [job] = refresh_jobs()
+    assert job.run_after == now + timedelta(seconds=5)
+
+
+def test_the_refresh_job_folds_new_events_and_runs_again_later(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = submit(desk=province["hai_chau"])
+    tasks.schedule()
+    at(monkeypatch, 2025, 3, 10, 9, 1)
+
+    run_worker(monkeypatch)
+
+    assert DossierFact.objects.get(dossier=dossier).received_day == date(2025, 3, 10)
+    [done] = refresh_jobs("SUCCESSFUL")
+    assert done.return_value["dossiers"] == 1
+    assert len(refresh_jobs()) == 1
+
+
+def test_a_failed_refresh_still_schedules_the_next_one(monkeypatch):
+    def broken(**_options):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "refresh", broken)
+
+    with pytest.raises(RuntimeError):
+        tasks.refresh_facts.call()
+    assert len(refresh_jobs()) == 1
