@@ -5,6 +5,7 @@ The id, not the code: the link goes into an SMS, where every character counts.""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from haicap.dossiers.models import Dossier
 
 SALT = "haicap.feedback.rating-link"
 LINK_DAYS = 30
+# Where citizens reach the portal (messages carry absolute links); the demo's by default.
+DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
 
 
 def rating_token(dossier: Dossier) -> str:
@@ -23,6 +26,12 @@ def rating_token(dossier: Dossier) -> str:
 def rating_path(dossier: Dossier) -> str:
     """The site-relative address of the dossier's rating page (no sign-in needed)."""
     return reverse("feedback:rate_by_link", args=[rating_token(dossier)])
+
+
+def rating_link(dossier: Dossier) -> str:
+    """The absolute address a message carries (the result notification's SMS and email)."""
+    base = getattr(settings, "HAICAP_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/")
+    return base + rating_path(dossier)
 
 
 def dossier_of(token: str) -> Dossier:

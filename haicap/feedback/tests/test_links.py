@@ -50,3 +50,11 @@ def test_the_link_is_short_enough_for_an_sms(finished):
     path = links.rating_path(finished)
 
     assert path.startswith("/danh-gia/") and len(path) <= 70
+
+
+def test_a_message_carries_the_absolute_link_on_the_portal_address(finished, settings):
+    settings.HAICAP_PORTAL_URL = "https://dichvucong.danang.gov.vn/"
+
+    link = links.rating_link(finished)
+
+    assert link == "https://dichvucong.danang.gov.vn" + links.rating_path(finished)
