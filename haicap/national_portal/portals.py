@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,8 @@ class SandboxNationalPortal(RemoteServiceSimulation):
         if outage and not answer_lost:
             raise PortalUnavailable("portal_unavailable",
                                     _("The national portal is not answering right now."))
-        acks = [self._receive(record) for record in batch]
+        with transaction.atomic():  # the portal stores a batch as a whole
+            acks = _Intake(batch).receive(batch)
         if answer_lost:
             raise PortalUnavailable("answer_lost", _("The national portal's answer did not "
                                                      "arrive (timeout)."))
@@ -84,11 +86,31 @@ class SandboxNationalPortal(RemoteServiceSimulation):
         return set(SandboxReceipt.objects.filter(key__in=keys, accepted=True)
                    .values_list("key", flat=True))
 
+
+class _Intake:
+    """One batch at the sandbox portal: what it already holds for the batch's items and
+    dossiers, read once; each record checked in order against it and stored."""
+
+    def __init__(self, batch: list[dict]):
+        keys = [str(record.get("MaDongBo", "")) for record in batch]
+        codes = [str(record.get("MaHoSo", "")) for record in batch]
+        held = SandboxReceipt.objects.filter(accepted=True)
+        self.receipts = dict(held.filter(key__in=keys).values_list("key", "receipt"))
+        # the dossier's latest accepted status (later rows win)
+        self.status_of = dict(held.filter(dossier_code__in=codes).order_by("id")
+                              .values_list("dossier_code", "national_status"))
+        self.catalogue = set(Procedure.objects.values_list("code", flat=True))
+        self.stored: list[SandboxReceipt] = []
+
+    def receive(self, batch: list[dict]) -> list[Ack]:
+        acks = [self._receive(record) for record in batch]
+        SandboxReceipt.objects.bulk_create(self.stored)
+        return acks
+
     def _receive(self, record: dict) -> Ack:
         key = str(record.get("MaDongBo", ""))
-        earlier = SandboxReceipt.objects.filter(key=key, accepted=True).first()
-        if earlier is not None:  # the same item again: the same answer, nothing counted twice
-            return Ack(key, True, receipt=earlier.receipt)
+        if key in self.receipts:  # the same item again: the same answer, nothing counted twice
+            return Ack(key, True, receipt=self.receipts[key])
         try:
             self._check(record)
         except InvalidInput as refusal:
@@ -96,6 +118,8 @@ class SandboxNationalPortal(RemoteServiceSimulation):
             return Ack(key, False, code=refusal.code, reason=refusal.message)
         receipt = f"sandbox-{uuid.uuid4().hex[:16]}"
         self._store(key, record, accepted=True, receipt=receipt)
+        self.receipts[key] = receipt
+        self.status_of[record["MaHoSo"]] = record["TrangThaiHoSo"]
         return Ack(key, True, receipt=receipt)
 
     def _check(self, record: dict) -> None:
@@ -107,18 +131,16 @@ class SandboxNationalPortal(RemoteServiceSimulation):
         if status not in range(1, 11):
             raise InvalidInput(_("Unknown dossier status %(status)s.") % {"status": status},
                                code="unknown_status")
-        if not Procedure.objects.filter(code=record["MaTTHC"]).exists():
+        if record["MaTTHC"] not in self.catalogue:
             raise InvalidInput(_("Procedure %(code)s is not in the national catalogue.")
                                % {"code": record["MaTTHC"]}, code="unknown_procedure")
         if status in NEED_RECEPTION and not record.get("NgayTiepNhan"):
             raise InvalidInput(_("Status %(status)s needs the date the dossier was received "
                                  "(NgayTiepNhan).") % {"status": status},
                                code="not_received_yet")
-        self._check_transition(record["MaHoSo"], status)
+        self._check_transition(self.status_of.get(record["MaHoSo"]), status)
 
-    def _check_transition(self, dossier_code: str, status: int) -> None:
-        held = (SandboxReceipt.objects.filter(dossier_code=dossier_code, accepted=True)
-                .order_by("-id").values_list("national_status", flat=True).first())
+    def _check_transition(self, held: int | None, status: int) -> None:
         refused = ((held is None and status not in FIRST_STATUSES)
                    or (held in FINAL_STATUSES)
                    or (held is not None and status == 1)
@@ -131,10 +153,10 @@ class SandboxNationalPortal(RemoteServiceSimulation):
 
     def _store(self, key: str, record: dict, **outcome) -> None:
         status = record.get("TrangThaiHoSo")
-        SandboxReceipt.objects.create(
+        self.stored.append(SandboxReceipt(
             key=key, dossier_code=str(record.get("MaHoSo", ""))[:40],
             national_status=status if isinstance(status, int) else None, payload=record,
-            received_at=timezone.now(), **outcome)
+            received_at=timezone.now(), **outcome))
 
 
 def national_portal() -> NationalPortal:

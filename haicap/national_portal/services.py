@@ -172,11 +172,11 @@ def send_due(portal: NationalPortal | None = None, limit: int | None = None) -> 
         acks, error = {}, exc
     else:
         error = PortalUnavailable("no_answer", _("The portal gave no answer for this item."))
-    for item in items:
-        item.sandbox = portal.is_sandbox
-        report.add(_settle(item, acks.get(item.key), error, now))
-    FeedItem.objects.bulk_update(items, ["status", "next_attempt_at", "acknowledged_at",
-                                         "receipt", "error_code", "last_error", "sandbox"])
+    with transaction.atomic():
+        for item in items:
+            outcome, fields = _settle(item, acks.get(item.key), error, now)
+            FeedItem.objects.filter(pk=item.pk).update(sandbox=portal.is_sandbox, **fields)
+            report.add(outcome)
     return report
 
 
@@ -201,20 +201,20 @@ def _claim(limit: int) -> list[FeedItem]:
     return items
 
 
-def _settle(item: FeedItem, ack: Ack | None, error: PortalUnavailable, now: datetime) -> str:
+def _settle(item: FeedItem, ack: Ack | None, error: PortalUnavailable, now: datetime,
+            ) -> tuple[str, dict]:
+    """What became of the item, and the fields that say so."""
     if ack is not None and ack.accepted:
-        item.status, item.acknowledged_at, item.receipt = FeedStatus.ACKNOWLEDGED, now, ack.receipt
-        item.error_code = item.last_error = ""
-    elif ack is not None:
-        item.status, item.error_code, item.last_error = (FeedStatus.REJECTED, ack.code,
-                                                         ack.reason[:500])
-    elif item.attempts >= conf.max_attempts():
-        item.status, item.error_code, item.last_error = FeedStatus.FAILED, error.code, str(error)
-    else:
-        item.next_attempt_at = now + retry_delay(item.attempts)
-        item.error_code, item.last_error = error.code, str(error)[:500]
-        return "retry"
-    return item.status
+        return FeedStatus.ACKNOWLEDGED, {
+            "status": FeedStatus.ACKNOWLEDGED, "acknowledged_at": now, "receipt": ack.receipt,
+            "error_code": "", "last_error": ""}
+    if ack is not None:
+        return FeedStatus.REJECTED, {"status": FeedStatus.REJECTED, "error_code": ack.code,
+                                     "last_error": ack.reason[:500]}
+    failure = {"error_code": error.code, "last_error": str(error)[:500]}
+    if item.attempts >= conf.max_attempts():
+        return FeedStatus.FAILED, {"status": FeedStatus.FAILED, **failure}
+    return "retry", {"next_attempt_at": now + retry_delay(item.attempts), **failure}
 
 
 def retry_delay(attempts: int) -> timedelta:
