@@ -37,14 +37,14 @@ class Chart:
 
 def _layout(**extra) -> dict:
     """The look every chart shares: no plotly theme (its JSON is 10 kB), the page's font,
-    a legend under the plot (a legend on the side takes half a phone's width)."""
+    the legend above the plot (on the side it takes half a phone's width)."""
     layout = {
         "template": "none",
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
                  "size": 13, "color": "#1d2733"},
-        "margin": {"l": 48, "r": 16, "t": 8, "b": 40},
+        "margin": {"l": 48, "r": 16, "t": 32, "b": 40},
         "height": 320,
-        "legend": {"orientation": "h", "x": 0, "y": -0.18},
+        "legend": {"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"},
         "hovermode": "x unified",
         "separators": ",.",  # Vietnamese: decimal comma, thousands dot
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -59,9 +59,11 @@ def _chart(chart_id: str, title: str, traces: list, **layout) -> Chart:
     return Chart(id=chart_id, title=title, figure=figure.to_plotly_json())
 
 
-def trend(points) -> Chart:
-    """Received, finished and finished on time per day (or month) of the period."""
+def trend(points, *, by_month: bool = False) -> Chart:
+    """Received, finished and finished on time per day (or month) of the period. Dates are
+    written as numbers (plotly would name the months in English)."""
     days = [point.day.isoformat() for point in points]
+    shown = "%m/%Y" if by_month else "%d/%m"
     traces = [
         go.Scatter(x=days, y=[point.received for point in points], name=_("Received"),
                    mode="lines+markers", line={"color": RECEIVED}),
@@ -71,7 +73,9 @@ def trend(points) -> Chart:
                    mode="lines", line={"color": ON_TIME, "dash": "dot"}),
     ]
     return _chart("chart-trend", _("Received and finished over the period"), traces,
-                  xaxis={"type": "date"}, yaxis={"rangemode": "tozero"})
+                  xaxis={"type": "date", "tickformat": shown,
+                         "hoverformat": "%m/%Y" if by_month else "%d/%m/%Y"},
+                  yaxis={"rangemode": "tozero"})
 
 
 def backlog(buckets) -> Chart:
@@ -96,7 +100,7 @@ def score_groups(groups) -> Chart:
     return _chart("chart-scores", _("Decision 766 score by group"), traces,
                   barmode="stack", hovermode="y unified",
                   yaxis={"autorange": "reversed", "automargin": True},
-                  margin={"l": 8, "r": 16, "t": 8, "b": 40})
+                  margin={"l": 8, "r": 16, "t": 32, "b": 40})
 
 
 def breakdown(rows, chart_id: str, title: str) -> Chart:
@@ -114,7 +118,7 @@ def breakdown(rows, chart_id: str, title: str) -> Chart:
     return _chart(chart_id, title, traces, barmode="group", hovermode="y unified",
                   height=_bar_height(len(shown), per_row=3),
                   yaxis={"autorange": "reversed", "automargin": True},
-                  margin={"l": 8, "r": 16, "t": 8, "b": 40})
+                  margin={"l": 8, "r": 16, "t": 32, "b": 40})
 
 
 def pareto(rows) -> Chart:
@@ -137,9 +141,9 @@ def pareto(rows) -> Chart:
     return _chart("chart-pareto", _("Procedures by volume and their online rate"), traces,
                   xaxis={"type": "category", "tickangle": -45},
                   yaxis={"rangemode": "tozero"},
-                  yaxis2={"overlaying": "y", "side": "right", "range": [0, 105],
-                          "ticksuffix": "%"},
-                  margin={"l": 48, "r": 48, "t": 8, "b": 90}, height=380)
+                  yaxis2={"overlaying": "y", "side": "right", "range": [0, 104],
+                          "dtick": 20, "ticksuffix": " %", "showgrid": False},
+                  margin={"l": 48, "r": 48, "t": 32, "b": 90}, height=380)
 
 
 def ranking(rows) -> Chart:
@@ -151,7 +155,7 @@ def ranking(rows) -> Chart:
                   hovermode="y unified", height=_bar_height(len(shown), per_row=1),
                   xaxis={"range": [0, 100]},
                   yaxis={"autorange": "reversed", "automargin": True},
-                  margin={"l": 8, "r": 16, "t": 8, "b": 40})
+                  margin={"l": 8, "r": 16, "t": 32, "b": 40})
 
 
 def _bar_height(count: int, *, per_row: int) -> int:

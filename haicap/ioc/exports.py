@@ -112,10 +112,11 @@ def _rate(value) -> float | None:
 
 def trend_table(query: Query, overview=None) -> Table:
     overview = overview or selectors.overview(query.scope, query.period)
-    rows = [(point.day, point.received, point.finished, point.on_time)
-            for point in overview.trend]
+    by_month = query.period.days > selectors.DAILY_TREND_DAYS
+    rows = [(f"{point.day:%m/%Y}" if by_month else point.day, point.received, point.finished,
+             point.on_time) for point in overview.trend]
     return Table("trend", _("Received and finished over the period"),
-                 [Column(_("Day")), Column(_("Received"), "number"),
+                 [Column(_("Month") if by_month else _("Day")), Column(_("Received"), "number"),
                   Column(_("Finished"), "number"), Column(_("Finished on time"), "number")],
                  rows, len(rows))
 
@@ -154,6 +155,8 @@ def breakdown_table(query: Query, rows=None) -> Table:
     titles = {"office": _("By unit"), "procedure": _("By procedure"),
               "channel": _("By channel")}
     firsts = {"office": _("Unit"), "procedure": _("Procedure"), "channel": _("Channel")}
+    codes = {"office": _("Unit code"), "procedure": _("Procedure code"),
+             "channel": _("Channel code")}
     values = [(row.label, row.received, row.finished, row.on_time, row.late,
                _rate(row.on_time_rate), _rate(row.online_rate), row.in_process, row.key)
               for row in rows]
@@ -162,7 +165,7 @@ def breakdown_table(query: Query, rows=None) -> Table:
                   Column(_("Finished"), "number"), Column(_("On time"), "number"),
                   Column(_("Late"), "number"), Column(_("On time (%)"), "percent"),
                   Column(_("Online (%)"), "percent"), Column(_("In process"), "number"),
-                  Column(_("Code"))],
+                  Column(codes[by])],
                  values, len(values))
 
 
@@ -171,7 +174,8 @@ def pareto_table(query: Query, rows=None) -> Table:
     rows = [(row.code, row.name, row.received, _share(row.share),
              _share(row.cumulative_share), _rate(row.online_rate)) for row in rows]
     return Table("pareto", _("Procedures by volume and their online rate"),
-                 [Column(_("Code")), Column(_("Procedure")), Column(_("Received"), "number"),
+                 [Column(_("Procedure code")), Column(_("Procedure")),
+                  Column(_("Received"), "number"),
                   Column(_("Share (%)"), "percent"), Column(_("Cumulative share (%)"), "percent"),
                   Column(_("Online (%)"), "percent")],
                  rows, len(rows))
@@ -207,7 +211,7 @@ def ranking_table(query: Query, rows=None) -> Table:
                  _("Ranking of departments"),
                  [Column(_("Rank"), "number"), Column(_("Unit")), Column(_("Score"), "number"),
                   Column(_("Previous rank"), "number"), Column(_("Change"), "number"),
-                  Column(_("Code"))],
+                  Column(_("Unit code"))],
                  values, len(values))
 
 

@@ -66,7 +66,7 @@ def _refused(request, message: str, status: int):
         except DomainError:
             query = None
         if query is not None:
-            context.update(_frame(request, query, "overview"))
+            context.update(_frame(request, query, "refused"))
     return render(request, "ioc/refused.html", context, status=status)
 
 
@@ -170,7 +170,9 @@ def overview(request):
         **_frame(request, query, "overview"),
         "figures": figures, "scores": scores,
         "sections": [
-            _section(charts.trend(figures.trend), exports.trend_table(query, figures), query),
+            _section(charts.trend(figures.trend,
+                                  by_month=query.period.days > selectors.DAILY_TREND_DAYS),
+                     exports.trend_table(query, figures), query),
             _section(charts.backlog(figures.backlog), exports.backlog_table(query, figures),
                      query),
         ],
@@ -254,6 +256,7 @@ def ranking(request):
     table = exports.ranking_table(query, rows)
     own_only = query.scope.office_id is not None
     context = {**_frame(request, query, "ranking"), "level": level, "own_only": own_only,
+               "charts_on_page": not own_only,
                "ranked": [_ranked(row) for row in rows],
                "section": _section(charts.ranking(rows), table, query, level=level)}
     return render(request, "ioc/ranking.html", context)

@@ -14,10 +14,9 @@
         // A phone has no room for the side legend or the hover bar; the table has the figures.
         figure.layout.height = Math.min(figure.layout.height || 320, 300);
       }
-      window.Plotly.newPlot(element, figure.data, figure.layout, {
-        responsive: true, displaylogo: false, displayModeBar: !phone,
-        modeBarButtonsToRemove: ["select2d", "lasso2d"]
-      });
+      // No tool bar over the plot: hover, drag to zoom and double-click to reset remain.
+      window.Plotly.newPlot(element, figure.data, figure.layout,
+                            {responsive: true, displaylogo: false, displayModeBar: false});
       element.classList.add("ioc-chart-drawn");
     });
   }
