@@ -4,6 +4,7 @@ metadata, preview and downloads, the files themselves, and the /data.json listin
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from haicap.core.errors import NotFound
@@ -80,9 +81,10 @@ def download(request, slug: str, fmt: str):
 
 @require_GET
 def data_json(request):
-    catalog = metadata.pod_catalog(
-        list(selectors.published()), absolute_urls(request),
-        request.build_absolute_uri(reverse("opendata:data_json")), conf.contact_email())
+    with translation.override("vi"):  # the theme names, like the stored titles, in Vietnamese
+        catalog = metadata.pod_catalog(
+            list(selectors.published()), absolute_urls(request),
+            request.build_absolute_uri(reverse("opendata:data_json")), conf.contact_email())
     response = JsonResponse(catalog, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response

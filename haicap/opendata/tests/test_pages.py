@@ -50,6 +50,13 @@ def test_the_catalogue_searches_without_tone_marks_and_filters_by_theme(publishe
     assert 'href="/du-lieu-mo/thu-tuc-hanh-chinh/"' not in units
 
 
+def test_with_htmx_the_catalogue_search_swaps_in_only_the_results(published, client):
+    response = client.get("/du-lieu-mo/", {"q": "xa phuong"}, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert "<html" not in html and 'href="/du-lieu-mo/don-vi-hanh-chinh-cap-xa/"' in html
+
+
 def test_the_catalogue_page_reads_a_bounded_number_of_queries(published, client):
     with CaptureQueriesContext(connection) as queries:
         client.get("/du-lieu-mo/")
