@@ -29,7 +29,9 @@ class Definition:
 SUPPRESSION_NOTE = _(
     "Privacy: no dossier and no person can be picked out. Counts from 1 to {threshold} are "
     "published as empty cells (k ≥ {k}) and the row's column suppressed is true; a zero is "
-    "shown as 0. Because finished = on_time + late, when exactly one of these three is hidden "
+    "shown as 0. When received or finished is hidden, the counts that are part of it (online; "
+    "on_time and late) are hidden too. Because finished = on_time + late, when exactly one of "
+    "these three is hidden "
     "the smallest of the other two is hidden too, so it cannot be computed back. No totals per "
     "commune, month or province are published for the same reason. Only complete months are "
     "published."

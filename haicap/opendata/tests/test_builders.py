@@ -73,7 +73,7 @@ def test_statistics_hide_small_counts_and_their_complement_and_flag_the_row():
 
     hidden = records["20194"]
     assert hidden["received"] is None and hidden["late"] is None and hidden["on_time"] is None
-    assert hidden["finished"] == 12 and hidden["online"] == 0 and hidden["suppressed"] is True
+    assert hidden["finished"] == 12 and hidden["online"] is None and hidden["suppressed"] is True
     whole = records["20195"]
     assert (whole["received"], whole["late"], whole["suppressed"]) == (30, 5, False)
 

@@ -55,3 +55,11 @@ def test_no_applicant_detail_reaches_any_published_file(march):
     for person in march["people"]:
         assert person.full_name not in published
         assert person.phone not in published and person.id_number not in published
+
+
+def test_the_statistics_description_says_how_small_counts_are_hidden(march):
+    services.publish_dataset(STATISTICS, Province.objects.get(code="48"))
+
+    description = Dataset.objects.get(slug=STATISTICS.slug).description
+    assert "Số liệu từ 1 đến 4 được để trống (k ≥ 5)" in description
+    assert "không công bố số tổng" in description
