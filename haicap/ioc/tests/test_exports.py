@@ -6,8 +6,9 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from haicap.core.roles import Role
@@ -36,6 +37,17 @@ def dossiers(province, monkeypatch):
 
 def export_url(table: str, fmt: str) -> str:
     return reverse("ioc:export", kwargs={"table": table, "fmt": fmt})
+
+
+def run_waiting_jobs() -> None:
+    """What `haicap db_worker` does with each waiting job, in the test's transaction (the
+    command itself closes the connection between jobs, and with it the test's transaction)."""
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id="test",
+                    excluded_queue_names=[])
+    for job in DBTaskResult.objects.ready():
+        job.claim(worker.worker_id)
+        worker.run_task(job)
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
@@ -102,7 +114,7 @@ def test_a_large_export_runs_in_the_background_and_only_its_owner_downloads_it(
     waiting = client.get(status_url, headers={"HX-Request": "true"})
     assert b'hx-trigger="every 1s"' in waiting.content  # the page keeps polling
 
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    run_waiting_jobs()
 
     done = client.get(status_url, headers={"HX-Request": "true"})
     assert b"hx-trigger" not in done.content  # polling stops once the file is ready
