@@ -204,3 +204,13 @@ def test_slip_counts_the_people_before_and_estimates_from_todays_service_time(ce
 def test_set_up_centre_twice_keeps_the_first_set_up(centres):
     counters = services.set_up_centre(centres["centre"], counters=5)
     assert len(counters) == 2
+
+
+def test_a_counter_serves_only_its_own_centres_groups_in_the_admin(centres):
+    from haicap.tickets.admin import CounterForm
+
+    counter = centres["counters"][1]
+    form = CounterForm(instance=counter, data={
+        "office": centres["centre"].pk, "number": 1, "is_active": True,
+        "groups": [centres["groups"]["A"].pk, centres["commune_groups"]["B"].pk]})
+    assert not form.is_valid()
