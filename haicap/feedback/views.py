@@ -45,9 +45,9 @@ def rate_by_link(request, token: str):
                                    values=values)
             return render(request, "feedback/rate_by_link.html", {**context, **block},
                           status=error.status)
-        block = feedback_block(dossier, done="rated")
-    else:
-        block = feedback_block(dossier)
+        # Post, then redirect: reloading the thank-you page sends nothing again.
+        return redirect(reverse("feedback:rate_by_link", args=[token]) + "?done=1")
+    block = feedback_block(dossier, done="rated" if request.GET.get("done") else "")
     return render(request, "feedback/rate_by_link.html", {**context, **block})
 
 
