@@ -17,10 +17,10 @@ import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,8 +220,13 @@ _DAILY_SUMS = {
 
 
 def overview(scope: Scope, period: Period) -> Overview:
-    sums = _zeros(_daily(scope, period).aggregate(**_DAILY_SUMS))
-    full_online = _full_online(scope, period)
+    """Two queries: the period's DailyFact rows summed by day (the totals and the trend come
+    from those day sums), and the open dossiers now."""
+    days = _by_day(scope, period)
+    sums = dict.fromkeys((*_DAILY_SUMS, "full_online"), 0)
+    for row in days.values():
+        for name in sums:
+            sums[name] += row[name]
     backlog, in_process, overdue = _backlog(scope)
     return Overview(
         received=sums["received"], finished=sums["finished"],
@@ -230,19 +235,21 @@ def overview(scope: Scope, period: Period) -> Overview:
         late_rate=percent(sums["late"], sums["finished"]),
         in_process=in_process, online=sums["online"],
         online_rate=percent(sums["online"], sums["received"]),
-        full_online_rate=percent(full_online, sums["received"]),
-        backlog=backlog, overdue_open=overdue, trend=trend(scope, period))
+        full_online_rate=percent(sums["full_online"], sums["received"]),
+        backlog=backlog, overdue_open=overdue, trend=_trend(days, period))
 
 
 def _zeros(sums: dict) -> dict:
     return {name: value or 0 for name, value in sums.items()}
 
 
-def _full_online(scope: Scope, period: Period) -> int:
-    procedures = Procedure.objects.filter(full_online=True).values("pk")
-    found = (_daily(scope, period).filter(_ONLINE, procedure_id__in=procedures)
-             .aggregate(total=Sum("submitted"))["total"])
-    return found or 0
+def _by_day(scope: Scope, period: Period) -> dict:
+    """{day: sums} of the period's DailyFact rows (index (province, day) or (office, day))."""
+    full_online = list(Procedure.objects.filter(full_online=True).values_list("pk", flat=True))
+    rows = (_daily(scope, period).order_by().values("day")
+            .annotate(**_DAILY_SUMS, full_online=Sum(
+                "submitted", filter=_ONLINE & Q(procedure_id__in=full_online))))
+    return {_as_date(row["day"]): _zeros(row) for row in rows}
 
 
 def _backlog(scope: Scope) -> tuple[list[Bucket], int, int]:
@@ -263,26 +270,21 @@ def _backlog(scope: Scope) -> tuple[list[Bucket], int, int]:
     return buckets, found["open"], found["overdue"]
 
 
-def trend(scope: Scope, period: Period) -> list[TrendPoint]:
+def _trend(days: dict, period: Period) -> list[TrendPoint]:
     """Each day of the period (each month when longer than DAILY_TREND_DAYS), zeros where
     nothing happened."""
     by_month = period.days > DAILY_TREND_DAYS
-    rows = _daily(scope, period)
-    rows = rows.annotate(point=TruncMonth("day") if by_month else F("day"))
-    found = {_as_date(row["point"]): row for row in
-             rows.order_by().values("point").annotate(received=Sum("submitted"),
-                                                      finished=Sum("finished"),
-                                                      on_time=Sum("on_time"))}
-    points = []
-    for day in _points(period, by_month):
-        row = found.get(day, {})
-        points.append(TrendPoint(day, row.get("received") or 0, row.get("finished") or 0,
-                                 row.get("on_time") or 0))
-    return points
+    points: dict[date, list[int]] = {day: [0, 0, 0] for day in _points(period, by_month)}
+    for day, row in days.items():
+        point = points[day.replace(day=1) if by_month else day]
+        point[0] += row["received"]
+        point[1] += row["finished"]
+        point[2] += row["on_time"]
+    return [TrendPoint(day, *counts) for day, counts in points.items()]
 
 
 def _as_date(value) -> date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _points(period: Period, by_month: bool) -> Iterator[date]:

@@ -105,13 +105,18 @@ def rebuild(*, chunk: int | None = None) -> RebuildReport:
         safe = (DossierEvent.objects
                 .filter(at__lte=started - timedelta(seconds=conf.gap_seconds()))
                 .aggregate(top=Max("id"))["top"] or 0)
-        DailyFact.objects.all().delete()
         DossierFact.objects.all().delete()
         dossiers = _fold_all(chunk)
-        daily_rows = _recompute_daily(None)
+        daily_rows = rebuild_daily()
         mark.event_id, mark.updated_at = safe, started
         mark.save(update_fields=["event_id", "updated_at"])
     return RebuildReport(dossiers, daily_rows, safe)
+
+
+def rebuild_daily() -> int:
+    """All DailyFact rows again from DossierFact (one GROUP BY); returns how many."""
+    DailyFact.objects.all().delete()
+    return _recompute_daily(None)
 
 
 def _fold_all(chunk: int) -> int:
