@@ -28,9 +28,10 @@ class FeedItemQuerySet(ScopedQuerySet):
 class FeedItem(models.Model):
     """One national status change of one dossier, as sent to the national portal."""
 
-    event = models.OneToOneField("dossiers.DossierEvent", on_delete=models.PROTECT,
+    # Events are never deleted but by the demo's --reset, which takes the feed with them.
+    event = models.OneToOneField("dossiers.DossierEvent", on_delete=models.CASCADE,
                                  related_name="feed_item", verbose_name=_("dossier event"))
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT,
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE,
                                 related_name="feed_items", verbose_name=_("dossier"))
     national_status = models.PositiveSmallIntegerField(_("national status"),
                                                        choices=NationalStatus.choices)
