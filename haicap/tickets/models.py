@@ -92,12 +92,14 @@ class Ticket(models.Model):
     """One visitor's place in a queue. Its label (A-012) is fixed when taken; a transfer moves
     it to another group's queue in its original place (it has waited already)."""
 
-    office = models.ForeignKey("core.Office", on_delete=models.PROTECT, related_name="tickets",
+    # A centre's tickets go with it (the demo's reset deletes its offices); a group with
+    # tickets is deleted only with its centre (RESTRICT), otherwise it is made inactive.
+    office = models.ForeignKey("core.Office", on_delete=models.CASCADE, related_name="tickets",
                                verbose_name=_("centre"))
     day = models.DateField(_("day"))
     prefix = models.CharField(_("letter"), max_length=2)
     number = models.PositiveIntegerField(_("number"))
-    group = models.ForeignKey(ServiceGroup, on_delete=models.PROTECT, related_name="tickets",
+    group = models.ForeignKey(ServiceGroup, on_delete=models.RESTRICT, related_name="tickets",
                               verbose_name=_("service group"))
     status = models.CharField(_("status"), max_length=8, choices=TicketStatus.choices,
                               default=TicketStatus.WAITING)

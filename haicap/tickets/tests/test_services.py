@@ -214,3 +214,17 @@ def test_a_counter_serves_only_its_own_centres_groups_in_the_admin(centres):
         "office": centres["centre"].pk, "number": 1, "is_active": True,
         "groups": [centres["groups"]["A"].pk, centres["commune_groups"]["B"].pk]})
     assert not form.is_valid()
+
+
+def test_deleting_a_centre_deletes_its_queue_but_a_group_with_tickets_stays(centres):
+    from django.db.models import RestrictedError
+
+    from haicap.tickets.models import ServiceGroup
+
+    take(centres["groups"]["A"], 2026, 11, 26, 8, 0)
+    with pytest.raises(RestrictedError):
+        centres["groups"]["A"].delete()
+    centres["centre"].officers.all().delete()  # as the demo's reset does, officers first
+    centres["centre"].delete()
+    assert not Ticket.objects.exists()
+    assert not ServiceGroup.objects.filter(office_id=centres["centre"].pk).exists()
