@@ -67,7 +67,9 @@ def appointments_as_of(events: list[DossierEvent]) -> dict[int, datetime | None]
 def record(event: DossierEvent, national_status: int, appointment: datetime | None) -> dict:
     """The dossier-sync record of `event` (its dossier, procedure and offices read with it)."""
     dossier = event.dossier
-    received_at = dossier.received_at if _by(dossier.received_at, event.at) else None
+    # A new dossier (1) is not received yet, even when the desk receives it the same instant.
+    received = national_status != NationalStatus.NEW and _by(dossier.received_at, event.at)
+    received_at = dossier.received_at if received else None
     return {
         "MaDongBo": sync_key(event),
         "MaHoSo": dossier.code,

@@ -5,7 +5,7 @@ import pytest
 
 from haicap.dossiers.models import Dossier, DossierEvent, OutboxMessage, Status
 from haicap.dossiers.services import record_event
-from haicap.dossiers.testing import at, submit
+from haicap.dossiers.testing import HANOI_TIME, at, submit
 from haicap.national_portal import services
 from haicap.national_portal.models import FeedCursor, FeedItem
 from haicap.national_portal.tests.conftest import returned_dossier
@@ -111,3 +111,27 @@ def test_a_hole_no_event_fills_is_given_up_after_the_safety_lag(province, monkey
     services.produce()
 
     assert FeedCursor.objects.get().holes == {}
+
+
+def test_the_payload_has_the_portals_fields_and_no_personal_data_but_the_id_number(
+        province, monkeypatch):
+    dossier = returned_dossier(province, monkeypatch)
+    services.produce()
+
+    records = [item.payload for item in FeedItem.objects.filter(dossier=dossier)
+               .order_by("event_id")]
+
+    received = records[1]
+    assert received["MaHoSo"] == dossier.code and received["TrangThaiHoSo"] == 2
+    assert received["MaTTHC"] == dossier.procedure.code
+    assert received["MaDonVi"] == dossier.competent_office.code
+    assert received["KenhThucHien"] == 1  # in person
+    assert received["NgayTiepNhan"] == "20250310090000"
+    assert received["NgayHenTra"] == dossier.due_at.astimezone(HANOI_TIME).strftime("%Y%m%d%H%M%S")
+    assert records[0]["NgayTiepNhan"] is None and records[0]["NgayHenTra"] is None
+    assert records[4]["NgayTra"] == "20250312090000"
+    assert records[3]["NgayKetThucXuLy"] == "20250311090000"
+    text = str(records)
+    for personal in (dossier.applicant_name, dossier.applicant_address, dossier.applicant_phone):
+        assert personal not in text
+    assert all(record["SoDinhDanhChuHoSo"] == dossier.applicant_id_number for record in records)
