@@ -33,6 +33,8 @@ from haicap.ioc import selectors
 ROWS_IN_REQUEST = 5000
 # The background job tells its page how far it is every this many rows.
 PROGRESS_EVERY = 500
+# A user's finished files are kept this long, then removed when they next export.
+KEEP_FILES_HOURS = 24
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 BREAKDOWNS = ("office", "procedure", "channel")
@@ -429,6 +431,7 @@ def build_export(context, user_id: int, table: str, params: dict, fmt: str) -> d
     job_id = context.task_result.id
     target = export_path(user_id, job_id, fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_old_files(target.parent)
     progress = _progress_path(user_id, job_id)
 
     def report(done: int) -> None:
@@ -440,6 +443,14 @@ def build_export(context, user_id: int, table: str, params: dict, fmt: str) -> d
         write(built, fmt, stream, on_progress=report)
     os.replace(partial, target)  # the page offers the file only once it is whole
     return {"rows": built.size, "file": file_name(built, query, fmt), "format": fmt}
+
+
+def _remove_old_files(folder: Path) -> None:
+    """Exports hold personal data (dossier lists): none is kept longer than needed."""
+    limit = timezone.now().timestamp() - KEEP_FILES_HOURS * 3600
+    for path in folder.iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def start_export(user, table: str, params: dict, fmt: str):

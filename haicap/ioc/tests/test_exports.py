@@ -4,6 +4,8 @@ file only the user who asked may download."""
 
 import csv
 import io
+import os
+import time
 
 import pytest
 from django.urls import reverse
@@ -114,7 +116,14 @@ def test_a_large_export_runs_in_the_background_and_only_its_owner_downloads_it(
     waiting = client.get(status_url, headers={"HX-Request": "true"})
     assert b'hx-trigger="every 1s"' in waiting.content  # the page keeps polling
 
+    forgotten = exports.export_folder(ops.pk) / "old-job.csv"
+    forgotten.parent.mkdir(parents=True, exist_ok=True)
+    forgotten.write_text("code\n")
+    two_days_ago = time.time() - 48 * 3600
+    os.utime(forgotten, (two_days_ago, two_days_ago))
+
     run_waiting_jobs()
+    assert not forgotten.exists()  # an export holds personal data: none kept past a day
 
     done = client.get(status_url, headers={"HX-Request": "true"})
     assert b"hx-trigger" not in done.content  # polling stops once the file is ready
