@@ -196,3 +196,13 @@ def test_the_reconciliation_page_reads_as_many_queries_whatever_the_items(
         client.get("/cong-quoc-gia/doi-soat/", {"period": "2025-03"})
 
     assert len(many) == len(few)
+
+
+def test_the_reconciliation_api_answers_per_day_with_the_sandbox_label(fed, ops, client):
+    client.force_login(ops)
+
+    body = client.get("/api/v1/national-portal/reconciliation", {"period": "2025-03"}).json()
+
+    assert body["sandbox"] is True and body["portal_checked"] is True
+    assert body["totals"]["produced"] == body["totals"]["acknowledged"] == 11
+    assert body["discrepancy_count"] == 0 and body["days"][0]["day"] == "2025-03-10"
