@@ -148,3 +148,23 @@ def test_crowding_page_refuses_a_bad_day_and_citizens(centres):
     assert ops.get(reverse("tickets:crowding"), {"day": "26/11"}).status_code == 422
     citizen = signed_in(factories.resident(centres["commune"].commune))
     assert citizen.get(reverse("tickets:crowding")).status_code == 403
+
+
+def test_display_and_desk_read_a_fixed_number_of_queries(centres, django_assert_max_num_queries):
+    groups = centres["groups"]
+    with clock.at(local(2026, 11, 26, 8, 0)):
+        for group in (groups["A"], groups["A"], groups["C"], groups["B"]):
+            services.take_ticket(group=group)
+        services.call_next(officer=centres["desk"], counter=centres["counters"][1])
+        services.call_next(officer=centres["other_desk"], counter=centres["counters"][2])
+        client = signed_in(centres["desk"])
+        with django_assert_max_num_queries(3):
+            Client().get(reverse("tickets:display", args=[centres["centre"].code]), **HTMX)
+        with django_assert_max_num_queries(12):  # session and user included
+            client.get(reverse("tickets:counter", args=[centres["counters"][1].pk]), **HTMX)
+
+
+def test_crowding_table_alone_for_a_dashboard_to_embed(centres):
+    table = signed_in(centres["ops"]).get(reverse("tickets:crowding"), **HTMX).content.decode()
+    assert table.startswith('<div id="crowding"') and "<html" not in table
+    assert reverse("tickets:display", args=[centres["centre"].code]) in table
