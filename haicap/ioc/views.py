@@ -3,6 +3,7 @@ centre and administrators (the province). Thin: the filters are checked by `expo
 the figures come from `ioc.selectors` and `ioc.scores`, the charts from `ioc.charts`, and every
 chart's table is `exports.TABLES`' — the table the page shows is the one the files contain."""
 
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from urllib.parse import urlencode
@@ -164,11 +165,14 @@ def overview(request):
     dossiers about to be late."""
     query = exports.parse_query(request.user, request.GET)
     figures = selectors.overview(query.scope, query.period)
+    before = selectors.overview(query.scope, query.period.previous())
     scores = score_selectors.scores(query.scope, query.period)
     alerts = exports.alerts_table(_with(query, hours="24"))
     context = {
         **_frame(request, query, "overview"),
         "figures": figures, "scores": scores,
+        "changes": {name: Change.between(getattr(figures, name), getattr(before, name))
+                    for name in COMPARED},
         "sections": [
             _section(charts.trend(figures.trend,
                                   by_month=query.period.days > selectors.DAILY_TREND_DAYS),
@@ -181,6 +185,34 @@ def overview(request):
         "alerts": _first(alerts, ALERTS_ON_OVERVIEW), "alerts_total": alerts.size,
     }
     return render(request, "ioc/overview.html", context)
+
+
+# The overview's figures shown with their change since the period before (same length).
+COMPARED = ("received", "finished", "on_time_rate", "late_rate", "online_rate",
+            "full_online_rate")
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a figure moved since the previous period (percentage points for rates)."""
+
+    amount: float | None
+
+    @classmethod
+    def between(cls, now, before) -> "Change":
+        if now is None or before is None:
+            return cls(None)
+        return cls(round(now - before, 1))
+
+    @property
+    def direction(self) -> str:
+        if not self.amount:
+            return "same"
+        return "up" if self.amount > 0 else "down"
+
+    @property
+    def size(self):
+        return abs(self.amount) if self.amount is not None else None
 
 
 def _with(query: exports.Query, **params) -> exports.Query:

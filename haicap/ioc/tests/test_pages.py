@@ -123,6 +123,14 @@ def test_overview_shows_the_provinces_figures_charts_and_tables(client, province
     assert reverse("ioc:export", kwargs={"table": "backlog", "fmt": "xlsx"}) in body
 
 
+def test_overview_shows_each_figures_change_since_the_period_before(client, ops, dossiers):
+    response = page(client, ops, "ioc:overview", period=PERIOD)
+    changes = response.context["changes"]
+    assert changes["received"].amount == 3 and changes["received"].direction == "up"
+    assert changes["on_time_rate"].amount is None  # nothing finished the month before
+    assert "vs the previous period" in text_of(response) or "so với kỳ trước" in text_of(response)
+
+
 def test_overview_of_a_period_without_dossiers_shows_zeros_not_an_error(client, ops,
                                                                          dossiers):
     response = page(client, ops, "ioc:overview", period="2024-01")
