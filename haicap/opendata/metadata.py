@@ -27,11 +27,12 @@ def licence_url(dataset: Dataset) -> str:
     return LICENCES.get(dataset.licence, ("", ""))[1]
 
 
-def temporal(dataset: Dataset) -> str | None:
-    """ISO 8601 interval "2025-08-01/2025-10-31"; an open end is ".." (ISO 8601-2)."""
+def temporal(dataset: Dataset, open_end: str = "..") -> str | None:
+    """ISO 8601 interval "2025-08-01/2025-10-31"; an open end is ".." (ISO 8601-2, which
+    schema.org takes) unless another is given."""
     if not dataset.temporal_start:
         return None
-    end = dataset.temporal_end.isoformat() if dataset.temporal_end else ".."
+    end = dataset.temporal_end.isoformat() if dataset.temporal_end else open_end
     return f"{dataset.temporal_start.isoformat()}/{end}"
 
 
@@ -78,7 +79,9 @@ def pod_dataset(dataset: Dataset, urls: Urls, contact: str) -> dict:
         "accessLevel": "public",
         "license": licence_url(dataset),
         "spatial": dataset.province.name,
-        "temporal": temporal(dataset),
+        # DCAT-US wants two dates: a still-current dataset covers up to its last change.
+        "temporal": temporal(dataset, open_end=dataset.modified.date().isoformat()
+                             if dataset.modified else ".."),
         "accrualPeriodicity": PERIODICITY[dataset.update_frequency],
         "theme": [dataset.get_theme_display()],
         "language": ["vi"],

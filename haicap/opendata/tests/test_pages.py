@@ -121,6 +121,8 @@ def test_data_json_is_a_dcat_us_catalogue_of_every_dataset(published, client):
         assert all(d["mediaType"] and d["downloadURL"].startswith("http") for d in downloads)
     statistics = next(d for d in catalog["dataset"] if d["title"].startswith("Thống kê"))
     assert statistics["accrualPeriodicity"] == "R/P1M"
+    communes = next(d for d in catalog["dataset"] if d["landingPage"].endswith("cap-xa/"))
+    assert re.fullmatch(r"2025-07-01/\d{4}-\d{2}-\d{2}", communes["temporal"])
 
 
 def test_the_api_lists_datasets_and_filters_them(published, client):
