@@ -39,25 +39,29 @@ class RebuildReport:
 # -- incremental refresh ---------------------------------------------------------------------------
 
 def refresh(*, batch: int | None = None) -> RefreshReport:
-    """Fold the events after the watermark, pass after pass until the log is drained."""
+    """Fold the events after the watermark, pass after pass until the log is drained. Each pass
+    reads on from where the last one stopped: a hole holding the watermark back does not make
+    the passes read the same events again."""
     batch = batch or conf.batch_events()
-    total = RefreshReport(0, 0, 0, 0)
+    total, cursor = RefreshReport(0, 0, 0, 0), None
     while True:
-        report, read = refresh_once(batch=batch)
+        report, read, cursor = refresh_once(batch=batch, after=cursor)
         total = RefreshReport(total.events + report.events, total.dossiers + report.dossiers,
                               total.daily_keys + report.daily_keys, report.watermark)
         if read < batch:
             return total
 
 
-def refresh_once(*, batch: int) -> tuple[RefreshReport, int]:
-    """One pass: up to `batch` events after the watermark; their dossiers are folded again
-    from all their events, and the DailyFact keys they touch are recomputed. Returns the
-    report and how many events were read."""
+def refresh_once(*, batch: int, after: int | None = None) -> tuple[RefreshReport, int, int]:
+    """One pass: up to `batch` events after the watermark (or after `after`, where an earlier
+    pass stopped); their dossiers are folded again from all their events, and the DailyFact
+    keys they touch are recomputed. Returns the report, how many events were read, and the
+    last id read."""
     started = timezone.now()
     with transaction.atomic():
         mark = _locked_watermark()
-        rows = list(DossierEvent.objects.filter(id__gt=mark.event_id).order_by("id")
+        start = mark.event_id if after is None else max(after, mark.event_id)
+        rows = list(DossierEvent.objects.filter(id__gt=start).order_by("id")
                     .values_list("id", "dossier_id", "at")[:batch])
         dossier_ids = sorted({dossier_id for _id, dossier_id, _at in rows})
         keys = fold_dossiers(dossier_ids)
@@ -66,13 +70,14 @@ def refresh_once(*, batch: int) -> tuple[RefreshReport, int]:
         mark.updated_at = started
         mark.save(update_fields=["event_id", "updated_at"])
     report = RefreshReport(len(rows), len(dossier_ids), keys, mark.event_id)
-    return report, len(rows)
+    return report, len(rows), rows[-1][0] if rows else start
 
 
 def next_watermark(current: int, events: list, hole_limit) -> int:
     """The highest event id up to which nothing can still appear.
 
-    `events` are (id, at) read after `current`, ids ascending. Ids are taken in order but on
+    `events` are (id, at) read after `current` (or after events read before), ids ascending; an
+    id that is not the next one is a hole before it. Ids are taken in order but on
     PostgreSQL transactions commit in any order: a hole (a missing id) may be a transaction
     still open, whose event will appear later — the watermark stops before it. A hole whose
     next event was recorded before `hole_limit` is older than any open transaction may be:

@@ -186,6 +186,24 @@ def test_an_event_committed_late_with_a_lower_id_is_folded(province, monkeypatch
     assert DossierFact.objects.get(dossier=dossier).signed
 
 
+def test_a_held_hole_does_not_stop_a_refresh_reading_on(province, monkeypatch):
+    """More events than one pass reads wait behind a recent hole: the passes read on from
+    where the last one stopped (not from the held watermark again), and the refresh ends."""
+    dossier = submit(desk=province["hai_chau"])
+    first = DossierEvent.objects.filter(dossier=dossier).order_by("id")[0].id
+    Watermark.objects.create(name=services.WATERMARK, event_id=first - 1)
+    services.refresh()
+    top = DossierEvent.objects.order_by("-id").values_list("id", flat=True)[0]
+    latest = DossierEvent.objects.get(pk=top)
+    for event_id in range(top + 2, top + 7):  # top + 1 is still open
+        _copy(latest, event_id, "complain")
+
+    report = services.refresh(batch=2)
+
+    assert report.events == 5 and report.watermark == top
+    assert DossierFact.objects.get(dossier=dossier).complaints == 5
+
+
 def _copy(event: DossierEvent, event_id: int, action: str) -> None:
     # bulk_create: the model's save() refuses a row with its id already set (append-only).
     DossierEvent.objects.bulk_create([DossierEvent(
