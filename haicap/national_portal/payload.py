@@ -41,7 +41,11 @@ def portal_time(moment: datetime | None) -> str | None:
 
 def sync_key(event: DossierEvent) -> str:
     """The item's identity at the portal: a resend of it is the same item, not a new one."""
-    return f"{event.dossier.province_id}-{event.pk}"
+    return key_of(event.dossier.province_id, event.pk)
+
+
+def key_of(province_id: str, event_id: int) -> str:
+    return f"{province_id}-{event_id}"
 
 
 def appointments_as_of(events: list[DossierEvent]) -> dict[int, datetime | None]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from haicap.catalog.models import Procedure
 from haicap.core.errors import PermissionDenied
 from haicap.dossiers.models import NationalStatus
+from haicap.national_portal import payload
 from haicap.national_portal.models import FeedItem, FeedStatus
 from haicap.national_portal.payload import VIETNAM_TIME
 from haicap.national_portal.periods import Period, day_start
@@ -217,9 +218,8 @@ def reconciliation(items: QuerySet[FeedItem], period: Period,
     portal = portal or national_portal()
     in_period = items.filter(event_at__gte=period.starts_at(), event_at__lt=period.ends_at())
     days = _day_rows(in_period)
-    found = _discrepancies(in_period, portal)
-    return Reconciliation(period, portal.is_sandbox, found[1], days, _total(days),
-                          found[0][:MAX_DISCREPANCIES], len(found[0]))
+    shown, count, checked = _discrepancies(in_period, portal)
+    return Reconciliation(period, portal.is_sandbox, checked, days, _total(days), shown, count)
 
 
 def _day_rows(items: QuerySet[FeedItem]) -> list[DayRow]:
@@ -244,16 +244,20 @@ def _total(days: list[DayRow]) -> DayRow | None:
 
 
 def _discrepancies(items: QuerySet[FeedItem], portal: NationalPortal,
-                   ) -> tuple[list[Discrepancy], bool]:
+                   ) -> tuple[list[Discrepancy], int, bool]:
+    """The first discrepancies, how many there are, and whether the portal was asked. The
+    period's items are compared as plain values; only the discrepancies are read whole."""
     rows = list(items.filter(Q(sent_at__isnull=False) | ~Q(status=FeedStatus.QUEUED))
-                .select_related("dossier").order_by("event_at", "event_id"))
-    held = _held_by_portal([item.key for item in rows], portal)
-    found = []
-    for item in rows:
-        kind = _kind(item, held)
-        if kind:
-            found.append(_discrepancy(kind, item))
-    return found, held is not None
+                .order_by("event_at", "event_id")
+                .values_list("pk", "dossier__province_id", "event_id", "status", "sent_at"))
+    keys = {pk: payload.key_of(province_id, event_id)
+            for pk, province_id, event_id, _status, _sent in rows}
+    held = _held_by_portal(list(keys.values()), portal)
+    kinds = {pk: kind for pk, _province, _event, status, sent_at in rows
+             if (kind := _kind(keys[pk], status, sent_at, held))}
+    shown = list(kinds)[:MAX_DISCREPANCIES]
+    found = {item.pk: item for item in items.filter(pk__in=shown).select_related("dossier")}
+    return [_discrepancy(kinds[pk], found[pk]) for pk in shown], len(kinds), held is not None
 
 
 def _held_by_portal(keys: list[str], portal: NationalPortal) -> set[str] | None:
@@ -266,15 +270,15 @@ def _held_by_portal(keys: list[str], portal: NationalPortal) -> set[str] | None:
     return held
 
 
-def _kind(item: FeedItem, held: set[str] | None) -> str:
-    acknowledged = item.status == FeedStatus.ACKNOWLEDGED
-    if held is not None and not acknowledged and item.key in held:
+def _kind(key: str, status: str, sent_at, held: set[str] | None) -> str:
+    acknowledged = status == FeedStatus.ACKNOWLEDGED
+    if held is not None and not acknowledged and key in held:
         return "acknowledged_not_recorded"
-    if held is not None and acknowledged and item.key not in held:
+    if held is not None and acknowledged and key not in held:
         return "recorded_not_at_portal"
-    if item.status == FeedStatus.REJECTED:
+    if status == FeedStatus.REJECTED:
         return "rejected"
-    if not acknowledged and item.sent_at is not None:
+    if not acknowledged and sent_at is not None:
         return "sent_not_acknowledged"
     return ""
 

@@ -186,6 +186,7 @@ def test_the_sync_report_downloads_as_csv(fed, ops, client):
 def test_the_reconciliation_page_reads_as_many_queries_whatever_the_items(
         fed, ops, client, province, monkeypatch, portal):
     client.force_login(ops)
+    FeedItem.objects.filter(dossier=fed["new"]).update(status=FeedStatus.REJECTED)
     with CaptureQueriesContext(connection) as few:
         client.get("/cong-quoc-gia/doi-soat/", {"period": "2025-03"})
 
