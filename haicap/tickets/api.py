@@ -32,6 +32,8 @@ class CentreLoadOut(Schema):
 class CrowdingOut(Schema):
     day: str
     centres: list[CentreLoadOut]
+    total: CentreLoadOut | None = Field(
+        ..., description="all the centres together (office_code empty), when there are several")
 
 
 class TicketIn(Schema):
@@ -54,7 +56,8 @@ class TicketOut(Schema):
             summary="Crowding of the one-stop centres on a day (default today)")
 def crowding(request, day: str | None = None):
     when = selectors.parse_day(day)
-    return {"day": when.isoformat(), "centres": selectors.crowding_for(request.user, when)}
+    report = selectors.crowding_for(request.user, when)
+    return {"day": when.isoformat(), "centres": report.centres, "total": report.total}
 
 
 @router.post("/tickets", response={201: TicketOut, 404: ErrorOut, 422: ErrorOut},

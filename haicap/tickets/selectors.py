@@ -194,27 +194,40 @@ def _id(value) -> int:
     return int(text) if text.isdigit() else 0
 
 
+@dataclass(frozen=True)
+class Crowding:
+    """The crowding page: one row per centre, and all of them together when there are
+    several (the averages over every ticket, not an average of the centres' averages)."""
+
+    day: date
+    centres: list[CentreLoad]
+    total: CentreLoad | None
+
+
 def crowding(province_id: str, day: date) -> list[CentreLoad]:
     """Each centre of the province that has a queue, with its day: tickets issued, waiting,
     being served, served, average wait and service time, the longest current wait (today)."""
-    centres = list(Office.objects.filter(province_id=province_id, kind__in=CENTRE_KINDS,
-                                         service_groups__isnull=False)
-                   .distinct().order_by("-kind", "name"))
-    return _loads(centres, day)
+    return _report(_province_centres(province_id), day).centres
 
 
-def crowding_for(user, day: date) -> list[CentreLoad]:
+def crowding_for(user, day: date) -> Crowding:
     """What the user may see: every centre of the province for the operations centre and
     administrators, their own centre for the other officers."""
     if not user.is_authenticated or not (user.is_officer or user.is_administrator):
         raise PermissionDenied()
     if user.role in PROVINCE_ROLES or user.is_administrator:
         province_id = user.office.province_id if user.office_id else _default_province()
-        return crowding(province_id, day)
+        return _report(_province_centres(province_id), day)
     office = user.office
     if office is None or office.kind not in CENTRE_KINDS:
-        return []
-    return _loads([office], day)
+        return _report([], day)
+    return _report([office], day)
+
+
+def _province_centres(province_id: str) -> list[Office]:
+    return list(Office.objects.filter(province_id=province_id, kind__in=CENTRE_KINDS,
+                                      service_groups__isnull=False)
+                .distinct().order_by("-kind", "name"))
 
 
 def _default_province() -> str:
@@ -223,17 +236,22 @@ def _default_province() -> str:
     return settings.HAICAP_PROVINCE_CODE
 
 
-def _loads(centres: list[Office], day: date) -> list[CentreLoad]:
+def _report(centres: list[Office], day: date) -> Crowding:
     rows = defaultdict(list)
     for row in (Ticket.objects.filter(office__in=centres, day=day)
                 .values_list("office_id", "status", "taken_at", "first_called_at", "called_at",
                              "finished_at")):
         rows[row[0]].append(row[1:])
-    live = day == clock.today()
-    return [_load(office, rows[office.pk], clock.now() if live else None) for office in centres]
+    now = clock.now() if day == clock.today() else None
+    loads = [_load(office.code, office.name, rows[office.pk], now) for office in centres]
+    total = None
+    if len(centres) > 1:
+        every_ticket = [row for office in centres for row in rows[office.pk]]
+        total = _load("", _("Whole province"), every_ticket, now)
+    return Crowding(day, loads, total)
 
 
-def _load(office: Office, rows: list, now: datetime | None) -> CentreLoad:
+def _load(code: str, name: str, rows: list, now: datetime | None) -> CentreLoad:
     by_status = defaultdict(int)
     waits, services, current = [], [], []
     for status, taken_at, first_called_at, called_at, finished_at in rows:
@@ -245,7 +263,7 @@ def _load(office: Office, rows: list, now: datetime | None) -> CentreLoad:
         if status == TicketStatus.WAITING and now is not None:
             current.append(_minutes(taken_at, now))
     return CentreLoad(
-        office_code=office.code, office_name=office.name, issued=len(rows),
+        office_code=code, office_name=name, issued=len(rows),
         waiting=by_status[TicketStatus.WAITING], serving=by_status[TicketStatus.CALLED],
         served=by_status[TicketStatus.SERVED], average_wait_minutes=_average(waits),
         no_show=by_status[TicketStatus.NO_SHOW], average_service_minutes=_average(services),

@@ -145,7 +145,7 @@ def _act(request, counter, action: str) -> None:
 @handles_refusals
 def crowding(request):
     day = selectors.parse_day(request.GET.get("day"))
-    context = {"rows": selectors.crowding_for(request.user, day), "day": day,
+    context = {"crowding": selectors.crowding_for(request.user, day), "day": day,
                "live": day == clock.today(), "now": clock.now(), "refresh": CROWDING_REFRESH}
     template = "tickets/_crowding_table.html" if request.htmx else "tickets/crowding.html"
     return render(request, template, context)

@@ -48,6 +48,16 @@ def test_crowding_counts_the_day_and_averages_the_waits(centres):
         centres["commune"].code, 1, 1, None, 30.0)
 
 
+def test_the_province_total_averages_every_ticket_not_the_centres_averages(centres):
+    play_morning(centres)
+    with clock.at(local(2026, 11, 26, 8, 30)):
+        total = selectors.crowding_for(centres["ops"], local(2026, 11, 26).date()).total
+    assert (total.issued, total.waiting, total.serving, total.served, total.no_show) == (
+        5, 2, 1, 1, 1)
+    assert total.average_wait_minutes == round((10 + 14 + 2) / 3, 1)  # the commune: none
+    assert total.longest_wait_minutes == 30.0
+
+
 def test_a_past_day_has_no_current_wait(centres):
     play_morning(centres)
     with clock.at(local(2026, 11, 27, 9, 0)):
@@ -59,12 +69,14 @@ def test_a_past_day_has_no_current_wait(centres):
 
 def test_the_operations_centre_sees_every_centre_a_leader_only_their_own(centres):
     day = local(2026, 11, 26).date()
-    assert [row.office_code for row in selectors.crowding_for(centres["ops"], day)] == [
-        centres["centre"].code, centres["commune"].code]
-    assert [row.office_code for row in selectors.crowding_for(centres["commune_leader"],
-                                                              day)] == [centres["commune"].code]
+    province = selectors.crowding_for(centres["ops"], day)
+    assert [row.office_code for row in province.centres] == [centres["centre"].code,
+                                                             centres["commune"].code]
+    own = selectors.crowding_for(centres["commune_leader"], day)
+    assert [row.office_code for row in own.centres] == [centres["commune"].code]
+    assert own.total is None
     department_leader = factories.officer(centres["ops"].office, "leader")
-    assert selectors.crowding_for(department_leader, day) == []
+    assert selectors.crowding_for(department_leader, day).centres == []
     citizen = factories.resident(centres["commune"].commune)
     with pytest.raises(PermissionDenied):
         selectors.crowding_for(citizen, day)
@@ -81,6 +93,7 @@ def test_api_crowding_answers_json_for_the_day(centres):
     assert body["day"] == "2026-11-26"
     assert [(row["office_code"], row["issued"], row["waiting"]) for row in body["centres"]] == [
         (centres["centre"].code, 4, 1), (centres["commune"].code, 1, 1)]
+    assert (body["total"]["issued"], body["total"]["waiting"]) == (5, 2)
 
 
 @pytest.mark.parametrize("day", ["26/11/2026", "2026-13-01", "yesterday"])
