@@ -80,7 +80,7 @@ class DatasetFilter(Schema):
 
 class Paging(Schema):
     limit: int = Field(100, ge=1, le=MAX_ROWS)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 def _dataset_out(dataset: Dataset, urls) -> dict:
@@ -105,7 +105,7 @@ def _dataset_out(dataset: Dataset, urls) -> dict:
     }
 
 
-@router.get("/opendata/datasets", response=list[DatasetOut], auth=None,
+@router.get("/opendata/datasets", response={200: list[DatasetOut], 422: ErrorOut}, auth=None,
             url_name="opendata_datasets")
 def list_datasets(request, filters: Query[DatasetFilter]):
     """The published datasets, optionally searched by words and filtered by theme."""
