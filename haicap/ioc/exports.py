@@ -45,7 +45,7 @@ ALERT_HOURS = (24, 48, 72, 168)
 @dataclass(frozen=True)
 class Column:
     label: str
-    kind: str = "text"  # text | number | percent | datetime (how the page formats a cell)
+    kind: str = "text"  # text | code | number | percent | datetime (how the page shows a cell)
 
 
 @dataclass
@@ -176,7 +176,7 @@ def pareto_table(query: Query, rows=None) -> Table:
     rows = [(row.code, row.name, row.received, _share(row.share),
              _share(row.cumulative_share), _rate(row.online_rate)) for row in rows]
     return Table("pareto", _("Procedures by volume and their online rate"),
-                 [Column(_("Procedure code")), Column(_("Procedure")),
+                 [Column(_("Procedure code"), "code"), Column(_("Procedure")),
                   Column(_("Received"), "number"),
                   Column(_("Share (%)"), "percent"), Column(_("Cumulative share (%)"), "percent"),
                   Column(_("Online (%)"), "percent")],
@@ -217,11 +217,18 @@ def ranking_table(query: Query, rows=None) -> Table:
                  values, len(values))
 
 
-def alerts_table(query: Query) -> Table:
-    """Open dossiers due within the chosen hours or already past due, soonest first, with the
-    unit and officer holding each one now."""
-    hours = _hours(query.option("hours", "24"))
-    found = list(selectors.alerts(query.scope, within_hours=hours))
+def alert_dossiers(query: Query):
+    """Open dossiers due within the chosen hours or already past due, soonest first."""
+    return selectors.alerts(query.scope, within_hours=_hours(query.option("hours", "24")))
+
+
+def alerts_table(query: Query, found=None, size: int | None = None) -> Table:
+    """The alerts (all of them, or the page `found` of `size`) with the unit and officer
+    holding each one now."""
+    if found is None:
+        found = alert_dossiers(query)
+        size = found.count()
+    found = list(found)
     holders = _holders(query.user, [dossier.pk for dossier in found])
     now = timezone.now()
     rows = [(dossier.code, dossier.procedure.name, _holder_office(dossier, holders),
@@ -229,10 +236,11 @@ def alerts_table(query: Query) -> Table:
              round((dossier.due_at - now).total_seconds() / 3600, 1) if dossier.due_at else None)
             for dossier in found]
     return Table("alerts", _("Dossiers about to be late"),
-                 [Column(_("Dossier code")), Column(_("Procedure")), Column(_("Held by unit")),
+                 [Column(_("Dossier code"), "code"), Column(_("Procedure")),
+                  Column(_("Held by unit")),
                   Column(_("Held by officer")), Column(_("Appointment"), "datetime"),
                   Column(_("Hours left"), "number")],
-                 rows, len(rows))
+                 rows, size)
 
 
 def _hours(text: str) -> int:
@@ -296,7 +304,8 @@ def dossiers_table(query: Query, values=None, size: int | None = None) -> Table:
         found = dossier_values(query)
         values, size = found.iterator(chunk_size=2000), found.count()
     return Table("dossiers", _("Dossiers"),
-                 [Column(_("Dossier code")), Column(_("Procedure code")), Column(_("Procedure")),
+                 [Column(_("Dossier code"), "code"), Column(_("Procedure code"), "code"),
+                  Column(_("Procedure")),
                   Column(_("Received at unit")), Column(_("Competent unit")),
                   Column(_("Channel")), Column(_("Status")), Column(_("Submitted"), "datetime"),
                   Column(_("Appointment"), "datetime"), Column(_("Finished"), "datetime")],

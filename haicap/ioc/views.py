@@ -25,7 +25,7 @@ from haicap.ioc import charts, exports, selectors
 from haicap.ioc import scores as score_selectors
 from haicap.units.models import Province
 
-DOSSIERS_PER_PAGE = 50
+ROWS_PER_PAGE = 50
 ALERTS_ON_OVERVIEW = 10
 # The filters that follow the user from page to page (the page's own ones are added to them).
 CARRIED = ("period", "from", "to", "unit")
@@ -167,7 +167,8 @@ def overview(request):
     figures = selectors.overview(query.scope, query.period)
     before = selectors.overview(query.scope, query.period.previous())
     scores = score_selectors.scores(query.scope, query.period)
-    alerts = exports.alerts_table(_with(query, hours="24"))
+    soon = exports.alert_dossiers(_with(query, hours="24"))
+    alerts = exports.alerts_table(query, soon[:ALERTS_ON_OVERVIEW], soon.count())
     context = {
         **_frame(request, query, "overview"),
         "figures": figures, "scores": scores,
@@ -182,7 +183,7 @@ def overview(request):
         ],
         "scores_section": _section(charts.score_groups(scores.groups),
                                    exports.scores_table(query, scores), query),
-        "alerts": _first(alerts, ALERTS_ON_OVERVIEW), "alerts_total": alerts.size,
+        "alerts": alerts,
     }
     return render(request, "ioc/overview.html", context)
 
@@ -218,11 +219,6 @@ class Change:
 def _with(query: exports.Query, **params) -> exports.Query:
     return exports.Query(user=query.user, scope=query.scope, period=query.period,
                          params={**query.params, **params})
-
-
-def _first(table: exports.Table, count: int) -> exports.Table:
-    rows = list(table.rows)[:count]
-    return exports.Table(table.name, table.title, table.columns, rows, table.size)
 
 
 def _section(chart, table: exports.Table, query: exports.Query, **params) -> dict:
@@ -308,13 +304,21 @@ def alerts(request):
     first, with who holds each one."""
     query = exports.parse_query(request.user, request.GET)
     hours = query.option("hours", "24")
-    table = exports.alerts_table(query)
-    table.rows = list(table.rows)
+    page = Paginator(exports.alert_dossiers(query), ROWS_PER_PAGE).get_page(
+        query.option("page"))
+    table = exports.alerts_table(query, page.object_list, page.paginator.count)
     table.links = [_dossier_link(request.user, row[0]) for row in table.rows]
-    context = {**_frame(request, query, "alerts"), "hours": hours,
-               "horizons": exports.ALERT_HOURS, "table": table,
+    frame = _frame(request, query, "alerts")
+    context = {**frame, "hours": hours, "horizons": exports.ALERT_HOURS, "table": table,
+               "page_obj": page, "pager_query": _pager_query(frame, query, "hours"),
                "exports": _exports("alerts", query, hours=hours)}
     return render(request, "ioc/alerts.html", context)
+
+
+def _pager_query(frame: dict, query: exports.Query, *names) -> str:
+    """The page's filters for its pager links (the page number is added to them)."""
+    own = urlencode({name: query.params[name] for name in names if name in query.params})
+    return "&".join(part for part in (frame["carried"], own) if part)
 
 
 def _dossier_link(user, code: str) -> str:
@@ -329,21 +333,18 @@ def _dossier_link(user, code: str) -> str:
 def dossiers(request):
     """/dieu-hanh/ho-so/?procedure=&late=&status=: the dossiers behind a figure, 50 a page."""
     query = exports.parse_query(request.user, request.GET)
-    page = Paginator(exports.dossier_values(query), DOSSIERS_PER_PAGE).get_page(
+    page = Paginator(exports.dossier_values(query), ROWS_PER_PAGE).get_page(
         query.option("page"))
     table = exports.dossiers_table(query, page.object_list, page.paginator.count)
     table.rows = list(table.rows)
     table.links = [_dossier_link(request.user, row[0]) for row in table.rows]
-    params = {name: query.params[name] for name in ("late", "status", "procedure")
-              if name in query.params}
     frame = _frame(request, query, "dossiers")
     kept = [(name, query.params[name]) for name in (*CARRIED, "procedure")
             if name in query.params]
     context = {**frame, "table": table, "page_obj": page, "kept": kept,
                "statuses": Status.choices, "late": query.option("late"),
                "status": query.option("status"),
-               "pager_query": "&".join(part for part in (frame["carried"], urlencode(params))
-                                       if part),
+               "pager_query": _pager_query(frame, query, "late", "status", "procedure"),
                "exports": _exports("dossiers", query)}
     return render(request, "ioc/dossiers.html", context)
 
