@@ -339,9 +339,9 @@ def dossiers(request):
     table.rows = list(table.rows)
     table.links = [_dossier_link(request.user, row[0]) for row in table.rows]
     frame = _frame(request, query, "dossiers")
-    kept = [(name, query.params[name]) for name in (*CARRIED, "procedure")
-            if name in query.params]
-    context = {**frame, "table": table, "page_obj": page, "kept": kept,
+    frame["extra"] = [(name, value) for name, value in frame["extra"]
+                      if name not in ("late", "status")]  # the form's own selects
+    context = {**frame, "table": table, "page_obj": page,
                "statuses": Status.choices, "late": query.option("late"),
                "status": query.option("status"),
                "pager_query": _pager_query(frame, query, "late", "status", "procedure"),

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from haicap.core import services as core_services
 from haicap.core.roles import Role
 from haicap.core.tests import factories
 from haicap.dossiers import engine
@@ -101,6 +102,18 @@ def test_a_commune_leader_sees_only_their_communes_units_and_dossiers(client, pr
     listed = text_of(page(client, leader, "ioc:dossiers", period=PERIOD))
     assert dossiers["hoi_an"].code in listed
     assert dossiers["finished"].code not in listed and dossiers["waiting"].code not in listed
+
+
+def test_an_administrator_sees_the_whole_province_and_may_pick_any_unit(client, province,
+                                                                       dossiers):
+    admin = core_services.create_administrator(username="quantri", full_name="Quản trị",
+                                               password=factories.PASSWORD)
+    response = page(client, admin, "ioc:overview", period=PERIOD,
+                    unit=province["hoi_an"].code)
+    assert response.status_code == 200
+    assert response.context["figures"].received == 1
+    assert {unit["code"] for unit in response.context["units"]} >= {
+        "48", province["hai_chau"].code, province["hoi_an"].code}
 
 
 # -- what the pages show --------------------------------------------------------------------------
