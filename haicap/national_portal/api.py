@@ -54,9 +54,9 @@ class DayOut(Schema):
 
 
 class DiscrepancyOut(Schema):
-    kind: str = Field(description="sent_not_acknowledged, rejected, acknowledged_not_recorded "
-                                  "(the portal holds it, we have no acknowledgement) or "
-                                  "recorded_not_at_portal")
+    kind: str = Field(description="sent_not_acknowledged (waiting for a retry), rejected, "
+                                  "given_up, acknowledged_not_recorded (the portal holds it, "
+                                  "we have no acknowledgement) or recorded_not_at_portal")
     item_id: int
     key: str = Field(description="MaDongBo")
     dossier_code: str

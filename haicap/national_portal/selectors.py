@@ -31,6 +31,7 @@ MAX_DISCREPANCIES = 500
 KIND_LABELS = {
     "sent_not_acknowledged": _("Sent, not acknowledged"),
     "rejected": _("Rejected by the portal"),
+    "given_up": _("Given up: the portal never answered"),
     "acknowledged_not_recorded": _("Held by the portal, no acknowledgement here"),
     "recorded_not_at_portal": _("Acknowledged here, not held by the portal"),
 }
@@ -182,7 +183,8 @@ class DayRow:
 
 @dataclass(frozen=True)
 class Discrepancy:
-    # sent_not_acknowledged, rejected, acknowledged_not_recorded, recorded_not_at_portal
+    # sent_not_acknowledged, rejected, given_up, acknowledged_not_recorded,
+    # recorded_not_at_portal
     kind: str
     item_id: int
     key: str
@@ -278,6 +280,8 @@ def _kind(key: str, status: str, sent_at, held: set[str] | None) -> str:
         return "recorded_not_at_portal"
     if status == FeedStatus.REJECTED:
         return "rejected"
+    if status == FeedStatus.FAILED:
+        return "given_up"
     if not acknowledged and sent_at is not None:
         return "sent_not_acknowledged"
     return ""

@@ -117,12 +117,12 @@ def _cursor() -> FeedCursor:
 
 def _missing(position: int, fresh: list[DossierEvent], now: datetime) -> dict[int, str]:
     """Ids between the old position and the newest event read that were not there: events of
-    transactions not committed yet (or rolled back). At the very start there is nothing to wait
-    for (position 0: the log is read from its beginning)."""
-    if position == 0:
-        return {}
+    transactions not committed yet (or rolled back). At the very start (position 0) only the
+    gaps between the events read count: the ids below the first one belong to a log that was
+    emptied (the demo's --reset), not to open transactions."""
     seen = {event.pk for event in fresh}
-    return {pk: now.isoformat() for pk in range(position + 1, fresh[-1].pk) if pk not in seen}
+    start = position + 1 if position else fresh[0].pk
+    return {pk: now.isoformat() for pk in range(start, fresh[-1].pk) if pk not in seen}
 
 
 def _expired(since: str, now: datetime) -> bool:

@@ -207,3 +207,18 @@ def test_the_reconciliation_api_answers_per_day_with_the_sandbox_label(fed, ops,
     assert body["sandbox"] is True and body["portal_checked"] is True
     assert body["totals"]["produced"] == body["totals"]["acknowledged"] == 11
     assert body["discrepancy_count"] == 0 and body["days"][0]["day"] == "2025-03-10"
+
+
+def test_an_item_given_up_shows_as_a_discrepancy_to_resend(province, monkeypatch, settings):
+    settings.HAICAP_NATIONAL_PORTAL_MAX_ATTEMPTS = 1
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    submit(channel="online")
+    services.produce()
+    services.send_due(SandboxNationalPortal(latency_ms=0, failure_rate=1.0,
+                                            lost_answer_share=0.0))
+
+    found = selectors.reconciliation(FeedItem.objects.all(), MARCH)
+
+    [discrepancy] = found.discrepancies
+    assert (discrepancy.kind, discrepancy.resendable) == ("given_up", True)
+    assert found.days[0].failed == 1 and found.days[0].sent == 1
