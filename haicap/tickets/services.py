@@ -9,7 +9,7 @@ the same visitor. SQLite runs write transactions one at a time (BEGIN IMMEDIATE)
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from haicap.core import audit
@@ -206,10 +206,12 @@ def _alert_near_turns(group_id: int, day, now) -> None:
     for ticket in near:
         if not ticket.phone or ticket.alerted_at is not None:
             continue
+        with translation.override("vi"):  # the SMS, whatever the officer's page language
+            text = _("Your ticket %(label)s at %(centre)s will be called soon.") % {
+                "label": ticket.label, "centre": ticket.office.name}
         OutboxMessage.objects.create(
             source=f"/haicap/tickets/{ticket.office.code}", type="vn.haicap.ticket.near_turn",
             subject=ticket.label, time=now,
             data={"ticket": ticket.label, "centre": ticket.office.name, "phone": ticket.phone,
-                  "text": _("Your ticket %(label)s at %(centre)s will be called soon.")
-                  % {"label": ticket.label, "centre": ticket.office.name}})
+                  "text": text})
         Ticket.objects.filter(pk=ticket.pk).update(alerted_at=now)

@@ -182,6 +182,7 @@ def test_a_visitor_who_left_a_phone_gets_one_sms_when_the_turn_is_near(centres):
 
     message = OutboxMessage.objects.get(type="vn.haicap.ticket.near_turn")
     assert message.subject == fifth.label and message.data["phone"] == "0905123456"
+    assert message.data["text"].startswith(f"Số {fifth.label} của quý khách tại ")
     assert Ticket.objects.get(pk=fifth.pk).alerted_at == local(2026, 11, 26, 8, 15)
 
 
