@@ -20,6 +20,9 @@ ONLINE = "#e08a00"
 NEUTRAL = "#7b8794"
 # A horizontal bar chart shows at most this many rows; the table below it has all of them.
 MAX_BARS = 25
+# Longer names are cut on the axis (a procedure's name runs to 200 characters and would take
+# a phone's whole width); the hover and the table give them in full.
+AXIS_LABEL_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -106,16 +109,21 @@ def score_groups(groups) -> Chart:
 def breakdown(rows, chart_id: str, title: str) -> Chart:
     """Received, finished on time and late per unit, procedure or channel (largest first)."""
     shown = sorted(rows, key=lambda row: row.received, reverse=True)[:MAX_BARS]
-    labels = [row.label for row in shown]
+    labels = _axis_labels([row.label for row in shown])
+    full = [row.label for row in shown]
+    hover = "%{customdata}: %{x}<extra>%{fullData.name}</extra>"
     traces = [
         go.Bar(y=labels, x=[row.received for row in shown], orientation="h",
-               name=_("Received"), marker={"color": RECEIVED}),
+               name=_("Received"), marker={"color": RECEIVED}, customdata=full,
+               hovertemplate=hover),
         go.Bar(y=labels, x=[row.on_time for row in shown], orientation="h",
-               name=_("Finished on time"), marker={"color": ON_TIME}),
+               name=_("Finished on time"), marker={"color": ON_TIME}, customdata=full,
+               hovertemplate=hover),
         go.Bar(y=labels, x=[row.late for row in shown], orientation="h",
-               name=_("Finished late"), marker={"color": LATE}),
+               name=_("Finished late"), marker={"color": LATE}, customdata=full,
+               hovertemplate=hover),
     ]
-    return _chart(chart_id, title, traces, barmode="group", hovermode="y unified",
+    return _chart(chart_id, title, traces, barmode="group", hovermode="closest",
                   height=_bar_height(len(shown), per_row=3),
                   yaxis={"autorange": "reversed", "automargin": True},
                   margin={"l": 8, "r": 16, "t": 32, "b": 40})
@@ -149,13 +157,25 @@ def pareto(rows) -> Chart:
 def ranking(rows) -> Chart:
     """The score of each ranked office, best first."""
     shown = rows[:MAX_BARS]
-    traces = [go.Bar(y=[row.office_name for row in shown], x=[row.score for row in shown],
-                     orientation="h", marker={"color": RECEIVED}, name=_("Score"))]
+    names = [row.office_name for row in shown]
+    traces = [go.Bar(y=_axis_labels(names), x=[row.score for row in shown], orientation="h",
+                     marker={"color": RECEIVED}, name=_("Score"), customdata=names,
+                     hovertemplate="%{customdata}: %{x}<extra></extra>")]
     return _chart("chart-ranking", _("Decision 766 score"), traces, showlegend=False,
-                  hovermode="y unified", height=_bar_height(len(shown), per_row=1),
+                  hovermode="closest", height=_bar_height(len(shown), per_row=1),
                   xaxis={"range": [0, 100]},
                   yaxis={"autorange": "reversed", "automargin": True},
                   margin={"l": 8, "r": 16, "t": 32, "b": 40})
+
+
+def _axis_labels(names: list[str]) -> list[str]:
+    """Names cut to AXIS_LABEL_CHARS; two names cut alike stay apart (an axis merges equal
+    labels into one bar) by their rank."""
+    labels = []
+    for index, name in enumerate(names, start=1):
+        label = name if len(name) <= AXIS_LABEL_CHARS else name[:AXIS_LABEL_CHARS - 1] + "…"
+        labels.append(label if label not in labels else f"{label} ({index})")
+    return labels
 
 
 def _bar_height(count: int, *, per_row: int) -> int:

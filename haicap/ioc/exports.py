@@ -45,7 +45,9 @@ ALERT_HOURS = (24, 48, 72, 168)
 @dataclass(frozen=True)
 class Column:
     label: str
-    kind: str = "text"  # text | code | number | percent | datetime (how the page shows a cell)
+    # How the page shows a cell: text | name (a long name, given room) | code (never cut) |
+    # number | percent | datetime.
+    kind: str = "text"
 
 
 @dataclass
@@ -137,9 +139,9 @@ def scores_table(query: Query, scores=None) -> Table:
             for group in scores.groups]
     rows.append((_("Overall score"), None, scores.total, scores.max_points, ""))
     return Table("scores", _("Decision 766 score by group"),
-                 [Column(_("Group")), Column(_("Rate (%)"), "percent"),
+                 [Column(_("Group"), "name"), Column(_("Rate (%)"), "percent"),
                   Column(_("Points"), "number"), Column(_("Out of"), "number"),
-                  Column(_("How it is measured"))],
+                  Column(_("How it is measured"), "name")],
                  rows, len(rows))
 
 
@@ -163,7 +165,7 @@ def breakdown_table(query: Query, rows=None) -> Table:
                _rate(row.on_time_rate), _rate(row.online_rate), row.in_process, row.key)
               for row in rows]
     return Table(f"breakdown-{by}", titles[by],
-                 [Column(firsts[by]), Column(_("Received"), "number"),
+                 [Column(firsts[by], "name"), Column(_("Received"), "number"),
                   Column(_("Finished"), "number"), Column(_("On time"), "number"),
                   Column(_("Late"), "number"), Column(_("On time (%)"), "percent"),
                   Column(_("Online (%)"), "percent"), Column(_("In process"), "number"),
@@ -176,7 +178,7 @@ def pareto_table(query: Query, rows=None) -> Table:
     rows = [(row.code, row.name, row.received, _share(row.share),
              _share(row.cumulative_share), _rate(row.online_rate)) for row in rows]
     return Table("pareto", _("Procedures by volume and their online rate"),
-                 [Column(_("Procedure code"), "code"), Column(_("Procedure")),
+                 [Column(_("Procedure code"), "code"), Column(_("Procedure"), "name"),
                   Column(_("Received"), "number"),
                   Column(_("Share (%)"), "percent"), Column(_("Cumulative share (%)"), "percent"),
                   Column(_("Online (%)"), "percent")],
@@ -211,7 +213,8 @@ def ranking_table(query: Query, rows=None) -> Table:
     return Table(f"ranking-{level}",
                  _("Ranking of communes") if level == "commune" else
                  _("Ranking of departments"),
-                 [Column(_("Rank"), "number"), Column(_("Unit")), Column(_("Score"), "number"),
+                 [Column(_("Rank"), "number"), Column(_("Unit"), "name"),
+                  Column(_("Score"), "number"),
                   Column(_("Previous rank"), "number"), Column(_("Change"), "number"),
                   Column(_("Unit code"))],
                  values, len(values))
@@ -236,7 +239,7 @@ def alerts_table(query: Query, found=None, size: int | None = None) -> Table:
              round((dossier.due_at - now).total_seconds() / 3600, 1) if dossier.due_at else None)
             for dossier in found]
     return Table("alerts", _("Dossiers about to be late"),
-                 [Column(_("Dossier code"), "code"), Column(_("Procedure")),
+                 [Column(_("Dossier code"), "code"), Column(_("Procedure"), "name"),
                   Column(_("Held by unit")),
                   Column(_("Held by officer")), Column(_("Appointment"), "datetime"),
                   Column(_("Hours left"), "number")],
@@ -305,7 +308,7 @@ def dossiers_table(query: Query, values=None, size: int | None = None) -> Table:
         values, size = found.iterator(chunk_size=2000), found.count()
     return Table("dossiers", _("Dossiers"),
                  [Column(_("Dossier code"), "code"), Column(_("Procedure code"), "code"),
-                  Column(_("Procedure")),
+                  Column(_("Procedure"), "name"),
                   Column(_("Received at unit")), Column(_("Competent unit")),
                   Column(_("Channel")), Column(_("Status")), Column(_("Submitted"), "datetime"),
                   Column(_("Appointment"), "datetime"), Column(_("Finished"), "datetime")],

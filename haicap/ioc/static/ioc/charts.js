@@ -11,8 +11,10 @@
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
       if (phone) {
-        // A phone has no room for the side legend or the hover bar; the table has the figures.
-        figure.layout.height = Math.min(figure.layout.height || 320, 300);
+        // Smaller axis text leaves the plot most of a 360 px screen; the table has the figures.
+        ["xaxis", "yaxis"].forEach(function (axis) {
+          figure.layout[axis] = Object.assign({}, figure.layout[axis], {tickfont: {size: 10}});
+        });
       }
       // No tool bar over the plot: hover, drag to zoom and double-click to reset remain.
       window.Plotly.newPlot(element, figure.data, figure.layout,
