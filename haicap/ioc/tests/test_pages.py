@@ -164,6 +164,7 @@ def test_overview_runs_the_same_number_of_queries_whatever_the_dossiers(client, 
     with CaptureQueriesContext(connection) as more:
         assert client.get(url, {"period": PERIOD}).status_code == 200
     assert len(more) == len(few), [query["sql"][:120] for query in more.captured_queries]
+    assert len(more) <= 20  # session, user, scope, two overviews, scores, alerts, units
 
 
 def test_drill_down_goes_from_units_to_procedures_to_dossiers(client, province, ops,
