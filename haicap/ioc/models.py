@@ -72,6 +72,10 @@ class DossierFact(models.Model):
             models.Index(fields=["office", "finished_day"], name="ioc_fact_office_finished"),
             models.Index(fields=["office", "returned_day"], name="ioc_fact_office_returned"),
             models.Index(fields=["office", "closed_day"], name="ioc_fact_office_closed"),
+            # A province's drill-down lists and its publicity count (dossiers filed in the
+            # period, or finished in it, late or not).
+            models.Index(fields=["province", "submitted_day"], name="ioc_fact_province_submitted"),
+            models.Index(fields=["province", "finished_day"], name="ioc_fact_province_finished"),
             # The backlog: open dossiers only (a few per cent of all), by age and appointment.
             models.Index(fields=["province", "office", "submitted_day", "due_at", "status"],
                          name="ioc_fact_open",
