@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -182,9 +183,16 @@ def _overview_child() -> dict:
 
 
 def _explain(connection, sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        return "\n".join(row[0] for row in cursor.fetchall())
+    """The plan of a captured statement (its parameters inlined by the capture); the error
+    instead when the inlined text does not run as is."""
+    from django.db import DatabaseError
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            return "\n".join(row[0] for row in cursor.fetchall())
+    except DatabaseError as error:
+        return f"(no plan: {error})"
 
 
 BASELINE_SQL = """
@@ -486,7 +494,8 @@ class LagWriter:
     def run(self) -> None:
         import psycopg
 
-        with psycopg.connect(DATABASE_URL) as conn:
+        # Autocommit: each `conn.transaction()` below is then its own committed transaction.
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
             office, procedure, version, commune, province = conn.execute(
                 "SELECT o.id, p.id, p.current_version_id, o.commune_id, o.province_id "
                 "FROM core_office o, catalog_procedure p WHERE o.code = %s AND p.code = %s",
@@ -556,54 +565,63 @@ class LagWriter:
 
 
 def _measure_lag() -> dict:
-    import psycopg
-
-    worker = subprocess.Popen(
-        [str(Path(PYTHON).with_name("haicap")), "db_worker", "--no-startup-delay",
-         "--no-reload", "--interval", "1"], cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, start_new_session=True)
-    writer = LagWriter(LAG_SECONDS)
-    seen: dict[int, float] = {}
-    try:
-        thread = threading.Thread(target=writer.run)
-        thread.start()
-        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-            deadline = None
-            while True:
-                time.sleep(0.2)
-                with writer.lock:
-                    pending = [(e, d) for e, d, _at in writer.committed if e not in seen]
-                if pending:
-                    facts = dict(conn.execute(
-                        "SELECT dossier_id, last_event_id FROM ioc_dossierfact "
-                        "WHERE dossier_id = ANY(%s)",
-                        [list({d for _e, d in pending})]).fetchall())
-                    now = time.time()
-                    for event, dossier in pending:
-                        if facts.get(dossier, 0) >= event:
-                            seen[event] = now
-                if not thread.is_alive():
-                    deadline = deadline or time.time() + 2 * LAG_TARGET
-                    if not pending or time.time() > deadline:
-                        break
-                if worker.poll() is not None:
-                    raise RuntimeError(worker.stderr.read().decode()[-3000:])
-        thread.join()
-    finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, 15)
-            worker.wait(timeout=30)
+    with tempfile.TemporaryFile() as worker_log:
+        worker = subprocess.Popen(
+            [str(Path(PYTHON).with_name("haicap")), "db_worker", "--no-startup-delay",
+             "--no-reload", "--interval", "1"], cwd=ROOT, env=_env(),
+            stdout=subprocess.DEVNULL, stderr=worker_log, start_new_session=True)
+        writer = LagWriter(LAG_SECONDS)
+        try:
+            seen = _watch(writer, worker, worker_log)
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, 15)
+                worker.wait(timeout=30)
     lags = [seen[event] - at for event, _dossier, at in writer.committed if event in seen]
-    missing = len(writer.committed) - len(lags)
-    return {"events": len(writer.committed), "missing": missing,
+    return {"events": len(writer.committed), "missing": len(writer.committed) - len(lags),
             "p50": _percentile(lags, 0.5) if lags else None,
             "p95": _percentile(lags, 0.95) if lags else None,
             "max": max(lags) if lags else None}
 
 
+def _watch(writer: LagWriter, worker: subprocess.Popen, worker_log) -> dict[int, float]:
+    """Run the writer; every 0.2 s note which committed events their dossier's fact has
+    folded, until all are (or 2 × the target after the writer stopped)."""
+    import psycopg
+
+    seen: dict[int, float] = {}
+    thread = threading.Thread(target=writer.run)
+    thread.start()
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        deadline = None
+        while True:
+            time.sleep(0.2)
+            with writer.lock:
+                pending = [(e, d) for e, d, _at in writer.committed if e not in seen]
+            if pending:
+                facts = dict(conn.execute(
+                    "SELECT dossier_id, last_event_id FROM ioc_dossierfact "
+                    "WHERE dossier_id = ANY(%s)", [list({d for _e, d in pending})]).fetchall())
+                now = time.time()
+                for event, dossier in pending:
+                    if facts.get(dossier, 0) >= event:
+                        seen[event] = now
+            if not thread.is_alive():
+                deadline = deadline or time.time() + 2 * LAG_TARGET
+                if not pending or time.time() > deadline:
+                    break
+            if worker.poll() is not None:
+                worker_log.seek(0)
+                raise RuntimeError(worker_log.read().decode()[-3000:])
+    thread.join()
+    return seen
+
+
 # -- the benchmark ---------------------------------------------------------------------------------
 
 def run() -> Report:
+    import psycopg
+
     report = Report()
     _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     _admin(f"CREATE DATABASE {DB_NAME}")
@@ -627,7 +645,7 @@ def run() -> Report:
         log(f"generated in {generated['seconds']:.0f} s; building DailyFact")
         daily = _child("daily")
         log(f"DailyFact: {daily['rows']:,} rows in {daily['seconds']:.0f} s")
-        with __import__("psycopg").connect(DATABASE_URL, autocommit=True) as conn:
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE ioc_dailyfact")
             total = conn.execute("SELECT count(*) FROM ioc_dossierfact").fetchone()[0]
         report.rows.append(Row(f"DailyFact from {total:,} dossier facts (one GROUP BY, "
