@@ -490,8 +490,15 @@ class LagWriter:
         self.seconds = seconds
         self.committed: list[tuple[int, int, float]] = []
         self.lock = threading.Lock()
+        self.error: Exception | None = None
 
     def run(self) -> None:
+        try:
+            self._write()
+        except Exception as error:  # reported by the watcher after the thread ends
+            self.error = error
+
+    def _write(self) -> None:
         import psycopg
 
         # Autocommit: each `conn.transaction()` below is then its own committed transaction.
@@ -614,6 +621,8 @@ def _watch(writer: LagWriter, worker: subprocess.Popen, worker_log) -> dict[int,
                 worker_log.seek(0)
                 raise RuntimeError(worker_log.read().decode()[-3000:])
     thread.join()
+    if writer.error is not None:
+        raise RuntimeError(f"the lag writer failed: {writer.error!r}")
     return seen
 
 
