@@ -94,9 +94,6 @@ class Fact:
         return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
-FACT_FIELDS = tuple(field.name for field in fields(Fact))
-
-
 def fold(dims: DossierDims, events: list[Event]) -> Fact:
     """The dossier's fact from its events in the order they happened (ids ascending)."""
     fact = Fact(dossier_id=dims.dossier_id, province_id=dims.province_id,
