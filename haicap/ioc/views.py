@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from haicap.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from haicap.core.models import Office
-from haicap.core.roles import Role
+from haicap.core.roles import OfficeKind, Role
 from haicap.dossiers.models import Status
 from haicap.ioc import charts, exports, selectors
 from haicap.ioc import scores as score_selectors
@@ -80,6 +80,7 @@ def _frame(request, query: exports.Query, page: str) -> dict:
     return {
         "query": query, "page": page, "units": units,
         "unit_name": _unit_name(query.scope, units),
+        "unit_groups": _unit_groups(units),
         "procedure_code": query.params.get("procedure", ""),
         "periods": _period_choices(timezone.localdate()),
         "carried": urlencode(carried),
@@ -105,6 +106,16 @@ def _unit_choices(user, scope) -> list[dict]:
         choices.insert(0, {"code": province[0], "name": province[1], "kind": "province",
                            "id": None, "selected": scope.office_id is None})
     return choices
+
+
+def _unit_groups(units: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The picker's options under three headings: the province, its departments and
+    centres, its communes."""
+    groups = [(_("Province"), [unit for unit in units if unit["kind"] == "province"]),
+              (_("Departments and centres"),
+               [unit for unit in units if unit["kind"] not in ("province", OfficeKind.COMMUNE)]),
+              (_("Communes"), [unit for unit in units if unit["kind"] == OfficeKind.COMMUNE])]
+    return [(label, members) for label, members in groups if members]
 
 
 def _unit_name(scope, units: list[dict]) -> str:
