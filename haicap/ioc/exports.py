@@ -25,6 +25,7 @@ from openpyxl import Workbook
 
 from haicap.core.errors import InvalidInput, NotFound
 from haicap.core.models import Office
+from haicap.core.roles import OfficeKind
 from haicap.dossiers.models import Channel, Status, Task
 from haicap.ioc import scores as score_selectors
 from haicap.ioc import selectors
@@ -190,14 +191,24 @@ def _share(value) -> float | None:
     return None if value is None else round(float(value) * 100, 1)
 
 
-def ranking_rows(query: Query) -> list:
-    """All offices of the level for the province's viewers; a leader of one office sees only
-    their own row (the scope rule: no other unit's figures)."""
-    level = query.option("level", "commune")
+def ranking_level(query: Query) -> str:
+    """The level asked for; by default a leader's own (a department's leader is ranked
+    among departments), communes for the province's viewers."""
+    level = query.option("level")
+    if not level:
+        kind = Office.objects.filter(pk=query.scope.office_id).values_list("kind", flat=True)
+        department = query.scope.office_id is not None and OfficeKind.COMMUNE not in kind
+        level = "department" if department else "commune"
     if level not in LEVELS:
         raise InvalidInput(_("Unknown ranking level “%(level)s”: choose communes or "
                              "departments.") % {"level": level}, code="invalid_dimension")
-    rows = score_selectors.ranking(level, query.period)
+    return level
+
+
+def ranking_rows(query: Query) -> list:
+    """All offices of the level for the province's viewers; a leader of one office sees only
+    their own row (the scope rule: no other unit's figures)."""
+    rows = score_selectors.ranking(ranking_level(query), query.period)
     if query.scope.office_id is not None:
         own = set(Office.objects.filter(pk=query.scope.office_id)
                   .values_list("code", flat=True))
@@ -207,7 +218,7 @@ def ranking_rows(query: Query) -> list:
 
 def ranking_table(query: Query, rows=None) -> Table:
     rows = ranking_rows(query) if rows is None else rows
-    level = query.option("level", "commune")
+    level = ranking_level(query)
     values = [(row.rank, row.office_name, row.score, row.previous_rank, row.change,
                row.office_code) for row in rows]
     return Table(f"ranking-{level}",

@@ -290,7 +290,7 @@ def ranking(request):
     """/dieu-hanh/xep-hang/?level=commune|department: offices by their 766 score, with the
     change since the previous period."""
     query = exports.parse_query(request.user, request.GET)
-    level = query.option("level", "commune")
+    level = exports.ranking_level(query)
     rows = exports.ranking_rows(query)
     table = exports.ranking_table(query, rows)
     own_only = query.scope.office_id is not None

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haicap.core import services as core_services
-from haicap.core.roles import Role
+from haicap.core.roles import OfficeKind, Role
 from haicap.core.tests import factories
 from haicap.dossiers import engine
 from haicap.dossiers.testing import act, applicant, at, build_province, fresh, submit
@@ -204,6 +204,13 @@ def test_ranking_shows_a_commune_leader_only_their_own_rank(client, province, do
     body = text_of(page(client, province["hoi_an_leader"], "ioc:ranking", period=PERIOD,
                         level="commune"))
     assert province["hoi_an"].name in body and province["hai_chau"].name not in body
+
+
+def test_a_department_leader_is_ranked_among_departments(client, province, dossiers):
+    department = factories.province_office("48", OfficeKind.DEPARTMENT)
+    leader = factories.officer(department, Role.LEADER)
+    response = page(client, leader, "ioc:ranking", period=PERIOD)
+    assert response.status_code == 200 and response.context["level"] == "department"
 
 
 def test_alerts_list_open_dossiers_past_due_with_who_holds_them(client, province, ops,
