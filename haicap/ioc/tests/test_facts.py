@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from haicap.dossiers.models import DossierEvent, Status
 from haicap.dossiers.testing import at, build_province, local, submit
 from haicap.dossiers.tests.test_timers import run_worker
-from haicap.ioc import facts, services, tasks
+from haicap.ioc import demo, facts, services, tasks
 from haicap.ioc.models import DailyFact, DossierFact, Watermark
 from haicap.ioc.tests.facts_scenario import play
 
@@ -260,3 +260,9 @@ def test_a_failed_refresh_still_schedules_the_next_one(monkeypatch):
     with pytest.raises(RuntimeError):
         tasks.refresh_facts.call()
     assert len(refresh_jobs()) == 1
+
+
+def test_the_demo_step_rebuilds_the_facts_and_says_how_many(province, monkeypatch):
+    play(monkeypatch, province)
+    assert demo.load(None) == f"KPI facts: 7 dossiers, {DailyFact.objects.count()} daily rows"
+    assert DossierFact.objects.count() == 7

@@ -164,3 +164,11 @@ def test_monthly_statistics_count_by_commune_and_procedure(week):
     assert (row.month, row.commune_name, row.procedure_code) == ("2025-03", "Phường Hải Châu",
                                                                  "1.004873")
     assert (row.received, row.finished, row.on_time, row.late, row.online) == (7, 4, 2, 2, 3)
+
+
+def test_the_overview_takes_three_queries_whatever_the_data(week, django_assert_num_queries):
+    """The full-online procedures, the period's daily facts by day, the open dossiers."""
+    with django_assert_num_queries(3):
+        selectors.overview(PROVINCE, MARCH)
+    with django_assert_num_queries(3):
+        selectors.overview(PROVINCE, Period.parse("2025"))
