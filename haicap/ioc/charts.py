@@ -18,6 +18,8 @@ ON_TIME = "#7fb069"
 LATE = "#c0392b"
 ONLINE = "#e08a00"
 NEUTRAL = "#7b8794"
+# Counts on an axis: whole numbers only (an empty period would show 0,2 0,4 ...).
+COUNT_AXIS = {"rangemode": "tozero", "tickformat": ",d"}
 # A horizontal bar chart shows at most this many rows; the table below it has all of them.
 MAX_BARS = 25
 # Longer names are cut on the axis (a procedure's name runs to 200 characters and would take
@@ -78,7 +80,7 @@ def trend(points, *, by_month: bool = False) -> Chart:
     return _chart("chart-trend", _("Received and finished over the period"), traces,
                   xaxis={"type": "date", "tickformat": shown,
                          "hoverformat": "%m/%Y" if by_month else "%d/%m/%Y"},
-                  yaxis={"rangemode": "tozero"})
+                  yaxis=COUNT_AXIS)
 
 
 def backlog(buckets) -> Chart:
@@ -88,7 +90,7 @@ def backlog(buckets) -> Chart:
                      y=[bucket.count for bucket in buckets],
                      marker={"color": colours}, name=_("Open dossiers"))]
     return _chart("chart-backlog", _("Open dossiers by age"), traces,
-                  hovermode="closest", showlegend=False, yaxis={"rangemode": "tozero"})
+                  hovermode="closest", showlegend=False, yaxis=COUNT_AXIS)
 
 
 def score_groups(groups) -> Chart:
@@ -124,7 +126,7 @@ def breakdown(rows, chart_id: str, title: str) -> Chart:
                hovertemplate=hover),
     ]
     return _chart(chart_id, title, traces, barmode="group", hovermode="closest",
-                  height=_bar_height(len(shown), per_row=3),
+                  height=_bar_height(len(shown), per_row=3), xaxis=COUNT_AXIS,
                   yaxis={"autorange": "reversed", "automargin": True},
                   margin={"l": 8, "r": 16, "t": 32, "b": 40})
 
@@ -148,7 +150,7 @@ def pareto(rows) -> Chart:
     ]
     return _chart("chart-pareto", _("Procedures by volume and their online rate"), traces,
                   xaxis={"type": "category", "tickangle": -45},
-                  yaxis={"rangemode": "tozero"},
+                  yaxis=COUNT_AXIS,
                   yaxis2={"overlaying": "y", "side": "right", "range": [0, 104],
                           "dtick": 20, "ticksuffix": " %", "showgrid": False},
                   margin={"l": 48, "r": 48, "t": 32, "b": 90}, height=380)

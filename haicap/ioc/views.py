@@ -82,7 +82,7 @@ def _frame(request, query: exports.Query, page: str) -> dict:
         "unit_name": _unit_name(query.scope, units),
         "unit_groups": _unit_groups(units),
         "procedure_code": query.params.get("procedure", ""),
-        "periods": _period_choices(timezone.localdate()),
+        "periods": _period_choices(timezone.localdate(), query),
         "carried": urlencode(carried),
         "extra": [(name, query.params[name]) for name in PAGE_CHOICES if name in query.params],
         "crowding_url": _crowding_url(),
@@ -125,10 +125,14 @@ def _unit_name(scope, units: list[dict]) -> str:
     return ""
 
 
-def _period_choices(today: date) -> list[tuple[str, str]]:
+def _period_choices(today: date, query: exports.Query) -> list[tuple[str, str]]:
     """This month and the eleven before, this quarter and the three before, this year and the
-    last one: (value for `Period.parse`, label)."""
+    last one: (value for `Period.parse`, label); first the period asked for if it is none of
+    those (an older month, a link from elsewhere)."""
     choices = []
+    asked = query.params.get("period", "")
+    if asked:
+        choices.append((asked, f"{query.period.start:%d/%m/%Y} – {query.period.end:%d/%m/%Y}"))
     year, month = today.year, today.month
     for _step in range(12):
         choices.append((f"{year}-{month:02d}", _("Month %(month)s/%(year)s")
@@ -141,6 +145,8 @@ def _period_choices(today: date) -> list[tuple[str, str]]:
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     for year in (today.year, today.year - 1):
         choices.append((str(year), _("Year %(year)s") % {"year": year}))
+    if asked and any(value == asked for value, _label in choices[1:]):
+        choices.pop(0)
     return choices
 
 

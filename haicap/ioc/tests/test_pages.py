@@ -150,6 +150,8 @@ def test_overview_of_a_period_without_dossiers_shows_zeros_not_an_error(client, 
     assert response.status_code == 200
     figures = response.context["figures"]
     assert (figures.received, figures.finished, figures.on_time_rate) == (0, 0, None)
+    assert '<option value="2024-01" selected>01/01/2024 – 31/01/2024</option>' in text_of(
+        response)  # the period picker says which period this is
 
 
 def test_overview_runs_the_same_number_of_queries_whatever_the_dossiers(client, province,
