@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task as background_task
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from haicap.core.errors import InvalidInput, NotFound
 from haicap.core.models import Office
@@ -38,6 +39,8 @@ PROGRESS_EVERY = 500
 KEEP_FILES_HOURS = 24
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# A text cell starting so would be run as a formula by a spreadsheet: it is written as text.
+FORMULA_STARTS = ("=", "+", "-", "@")
 BREAKDOWNS = ("office", "procedure", "channel")
 LEVELS = ("commune", "department")
 ALERT_HOURS = (24, 48, 72, 168)
@@ -386,7 +389,7 @@ def write(table: Table, fmt: str, stream, on_progress: Callable[[int], None] | N
     sheet = workbook.create_sheet(title=table.name[:31])
     sheet.append([column.label for column in table.columns])
     for row in rows:
-        sheet.append([_excel_cell(value) for value in row])
+        sheet.append([_excel_cell(sheet, value) for value in row])
     workbook.save(stream)
 
 
@@ -412,13 +415,19 @@ def _csv_cell(value):
         return _local(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
-def _excel_cell(value):
-    """Excel keeps no time zones: local times, without their zone."""
+def _excel_cell(sheet, value):
+    """Excel keeps no time zones: local times, without their zone. Text stays text."""
     if isinstance(value, datetime):
         return _local(value).replace(tzinfo=None)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
     return value
 
 

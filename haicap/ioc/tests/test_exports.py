@@ -138,3 +138,13 @@ def test_a_large_export_runs_in_the_background_and_only_its_owner_downloads_it(
     client.force_login(someone_else)
     assert client.get(status_url).status_code == 404
     assert client.get(download).status_code == 404
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_both_formats():
+    table = exports.Table("units", "Units", [exports.Column("Unit"), exports.Column("Late",
+                                                                                   "number")],
+                          [("=HYPERLINK(\"http://x\")", -3)], 1)
+    assert csv_rows(exports.write_bytes(table, "csv"))[1] == ["'=HYPERLINK(\"http://x\")", "-3"]
+    table.rows = [("=HYPERLINK(\"http://x\")", -3)]
+    sheet = load_workbook(io.BytesIO(exports.write_bytes(table, "xlsx"))).active
+    assert sheet["A2"].data_type == "s" and sheet["B2"].value == -3
