@@ -79,7 +79,7 @@ def _frame(request, query: exports.Query, page: str) -> dict:
     carried = {name: query.params[name] for name in CARRIED if name in query.params}
     return {
         "query": query, "page": page, "units": units,
-        "unit_name": _unit_name(query.scope, units),
+        "unit_name": _unit_name(units),
         "unit_groups": _unit_groups(units),
         "procedure_code": query.params.get("procedure", ""),
         "periods": _period_choices(timezone.localdate(), query),
@@ -97,14 +97,13 @@ def _unit_choices(user, scope) -> list[dict]:
     offices = Office.objects.filter(province_id=own_scope.province_id).order_by("kind", "name")
     if own_scope.office_id is not None:
         offices = offices.filter(pk=own_scope.office_id)
-    choices = [{"code": code, "name": name, "kind": kind, "id": pk,
-                "selected": pk == scope.office_id}
+    choices = [{"code": code, "name": name, "kind": kind, "selected": pk == scope.office_id}
                for pk, code, name, kind in offices.values_list("pk", "code", "name", "kind")]
     if own_scope.office_id is None:
         province = Province.objects.filter(pk=own_scope.province_id).values_list(
             "code", "name").first() or ("", "")
         choices.insert(0, {"code": province[0], "name": province[1], "kind": "province",
-                           "id": None, "selected": scope.office_id is None})
+                           "selected": scope.office_id is None})
     return choices
 
 
@@ -118,7 +117,7 @@ def _unit_groups(units: list[dict]) -> list[tuple[str, list[dict]]]:
     return [(label, members) for label, members in groups if members]
 
 
-def _unit_name(scope, units: list[dict]) -> str:
+def _unit_name(units: list[dict]) -> str:
     for unit in units:
         if unit["selected"]:
             return unit["name"]
@@ -240,7 +239,7 @@ def _with(query: exports.Query, **params) -> exports.Query:
 
 def _section(chart, table: exports.Table, query: exports.Query, **params) -> dict:
     table.rows = list(table.rows)
-    export_name = table.name.split("-")[0]
+    export_name = table.name.split("-")[0]  # "breakdown-office" is exported as "breakdown"
     return {"chart": chart, "table": table, "exports": _exports(export_name, query, **params)}
 
 
