@@ -268,7 +268,8 @@ WITH draws AS (
     CASE WHEN d.r3 < 0.45 THEN 'online' WHEN d.r3 < 0.55 THEN 'api'
          WHEN d.r3 < 0.60 THEN 'kiosk' WHEN d.r3 < 0.93 THEN 'in_person'
          WHEN d.r3 < 0.98 THEN 'post' ELSE 'linked' END AS channel,
-    now() - power(d.r4, 0.8) * interval '730 days' AS submitted_at
+    -- more dossiers lately (the portal grows): the density falls with age
+    now() - power(d.r4, 1.2) * interval '730 days' AS submitted_at
   FROM draws d
 ), timed AS (
   SELECT p.*,
