@@ -30,6 +30,7 @@ from haicap.core.roles import OfficeKind
 from haicap.dossiers.models import Channel, Status, Task
 from haicap.ioc import scores as score_selectors
 from haicap.ioc import selectors
+from haicap.tickets.selectors import crowding
 
 # The dossier list above this many rows is written by the background job, not the request.
 ROWS_IN_REQUEST = 5000
@@ -291,6 +292,23 @@ def _holder_person(step) -> str:
     return str(step.assignee) if step.assignee else _("(not claimed yet)")
 
 
+def crowding_table(query: Query) -> Table:
+    """Today's desk tickets at the province's one-stop centres (tickets app); a leader sees
+    their own centre only."""
+    rows = crowding(query.scope.province_id, timezone.localdate())
+    if query.scope.office_id is not None:
+        own = set(Office.objects.filter(pk=query.scope.office_id)
+                  .values_list("code", flat=True))
+        rows = [row for row in rows if row.office_code in own]
+    values = [(row.office_name, row.issued, row.waiting, row.serving, row.served,
+               row.average_wait_minutes) for row in rows]
+    return Table("crowding", _("One-stop centres today"),
+                 [Column(_("Centre"), "name"), Column(_("Tickets issued"), "number"),
+                  Column(_("Waiting"), "number"), Column(_("At a counter"), "number"),
+                  Column(_("Served"), "number"), Column(_("Average wait (minutes)"), "number")],
+                 values, len(values))
+
+
 DOSSIER_FIELDS = ("code", "procedure__code", "procedure__name", "receiving_office__name",
                   "competent_office__name", "channel", "status", "submitted_at", "due_at",
                   "finished_at")
@@ -356,6 +374,7 @@ TABLES: dict[str, Callable[[Query], Table]] = {
     "ranking": ranking_table,
     "alerts": alerts_table,
     "dossiers": dossiers_table,
+    "crowding": crowding_table,
 }
 
 

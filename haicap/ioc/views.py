@@ -200,8 +200,17 @@ def overview(request):
         "scores_section": _section(charts.score_groups(scores.groups),
                                    exports.scores_table(query, scores), query),
         "alerts": alerts,
+        "crowding": _crowding(query),
     }
     return render(request, "ioc/overview.html", context)
+
+
+def _crowding(query: exports.Query) -> dict | None:
+    """Today's one-stop centres, shown when the scope has any."""
+    table = exports.crowding_table(query)
+    if not table.size:
+        return None
+    return {"table": table, "exports": _exports("crowding", query)}
 
 
 # The overview's figures shown with their change since the period before (same length).

@@ -15,6 +15,7 @@ from haicap.core.tests import factories
 from haicap.dossiers import engine
 from haicap.dossiers.testing import act, applicant, at, build_province, fresh, submit
 from haicap.ioc import services as fact_services
+from haicap.tickets import services as tickets_services
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,20 @@ def test_overview_runs_the_same_number_of_queries_whatever_the_dossiers(client, 
     with CaptureQueriesContext(connection) as more:
         assert client.get(url, {"period": PERIOD}).status_code == 200
     assert len(more) == len(few), [query["sql"][:120] for query in more.captured_queries]
-    assert len(more) <= 20  # session, user, scope, two overviews, scores, alerts, units
+    assert len(more) <= 24  # session, user, scope, two overviews, scores, alerts, units,
+    # the centres' tickets
+
+
+def test_overview_shows_todays_desk_tickets_of_the_one_stop_centres(client, province, ops):
+    tickets_services.set_up_centre(province["centre"], counters=1)
+    group = province["centre"].service_groups.order_by("prefix").first()
+    for _visitor in range(2):
+        tickets_services.take_ticket(group=group)
+
+    crowding = page(client, ops, "ioc:overview").context["crowding"]
+    assert crowding["table"].rows == [(province["centre"].name, 2, 2, 0, 0, None)]
+    leader = page(client, province["hoi_an_leader"], "ioc:overview")
+    assert leader.context["crowding"] is None  # another unit's centre
 
 
 def test_drill_down_goes_from_units_to_procedures_to_dossiers(client, province, ops,
