@@ -190,10 +190,20 @@ HAICAP_PROVINCE_CODE = os.environ.get("HAICAP_PROVINCE_CODE", "48")
 # 15:00 cut-off for reception).
 HAICAP_WORK_HOURS = (("07:30", "11:30"), ("13:30", "17:00"))
 HAICAP_RECEPTION_CUTOFF = "15:00"
+# Where citizens reach the portal: messages (SMS, email) carry absolute links.
+HAICAP_PORTAL_URL = os.environ.get("HAICAP_PORTAL_URL", "http://127.0.0.1:8000")
+# The SMS gateway's short number citizens reply to, and the secret its callbacks carry
+# (`haicap check --deploy` refuses the demo's).
+DEMO_FEEDBACK_SMS_SECRET = "haicap-demo-sms-secret"
+HAICAP_FEEDBACK_SMS_SECRET = os.environ.get("HAICAP_FEEDBACK_SMS_SECRET", DEMO_FEEDBACK_SMS_SECRET)
+HAICAP_FEEDBACK_SMS_NUMBER = os.environ.get("HAICAP_FEEDBACK_SMS_NUMBER", "8xxx")
 # Recurring background jobs (django-tasks chains): `haicap schedule` starts each one that is not
 # already waiting; `haicap db_worker` runs them.
 HAICAP_RECURRING_JOBS = [
     "haicap.notifications.tasks.schedule",
+    "haicap.ioc.tasks.schedule",
+    "haicap.national_portal.tasks.schedule",
+    "haicap.opendata.tasks.schedule",
 ]
 
 # Sandbox adapters for national systems we cannot reach from here.

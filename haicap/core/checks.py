@@ -16,6 +16,19 @@ def demo_secret_key_check(app_configs, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def demo_sms_secret_check(app_configs, **kwargs):
+    if settings.HAICAP_FEEDBACK_SMS_SECRET == settings.DEMO_FEEDBACK_SMS_SECRET:
+        return [
+            Error(
+                "HAICAP_FEEDBACK_SMS_SECRET is the public demo secret.",
+                hint="Set HAICAP_FEEDBACK_SMS_SECRET to the secret agreed with the SMS gateway.",
+                id="haicap.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
 def sandbox_identity_check(app_configs, **kwargs):
     from django.core.checks import Warning
 

@@ -10,6 +10,7 @@ as the actor, so the event log, outbox and audit agree with the tables.
 import random
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg
 from django.utils import timezone
@@ -24,7 +25,6 @@ from haicap.core.roles import Role
 from haicap.dossiers.models import RUNNING_STATUSES, Dossier
 from haicap.feedback import links, services
 from haicap.feedback.models import Complaint, ComplaintStatus, Rating, RatingReason, Via
-from haicap.feedback.sms import DEFAULT_SECRET
 
 RATED_SHARE = 0.4
 SMS_SHARE = 0.3
@@ -167,7 +167,8 @@ def _summary(province) -> str:
     if example is not None:
         line += (f"; rate {example.code} without signing in at "
                  f"{PORTAL_ADDRESS}{links.rating_path(example)} or by SMS (sandbox): "
-                 f"curl -H 'X-Haicap-Sms-Secret: {DEFAULT_SECRET}' -H 'Content-Type: "
+                 f"curl -H 'X-Haicap-Sms-Secret: {settings.HAICAP_FEEDBACK_SMS_SECRET}' "
+                 "-H 'Content-Type: "
                  f"application/json' -d '{{\"from\": \"{example.applicant_phone}\", "
                  f"\"text\": \"DG {example.code} 5\"}}' {PORTAL_ADDRESS}/api/v1/feedback/sms")
     return line

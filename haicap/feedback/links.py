@@ -15,8 +15,6 @@ from haicap.dossiers.models import Dossier
 
 SALT = "haicap.feedback.rating-link"
 LINK_DAYS = 30
-# Where citizens reach the portal (messages carry absolute links); the demo's by default.
-DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
 
 
 def rating_token(dossier: Dossier) -> str:
@@ -30,7 +28,7 @@ def rating_path(dossier: Dossier) -> str:
 
 def rating_link(dossier: Dossier) -> str:
     """The absolute address a message carries (the result notification's SMS and email)."""
-    base = getattr(settings, "HAICAP_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/")
+    base = settings.HAICAP_PORTAL_URL.rstrip("/")
     return base + rating_path(dossier)
 
 

@@ -23,8 +23,6 @@ from haicap.dossiers.models import Dossier
 from haicap.feedback import services
 from haicap.feedback.models import Rating, Via
 
-DEFAULT_SECRET = "haicap-demo-sms-secret"  # the demo's; a deployment sets its own
-DEFAULT_SHORT_NUMBER = "8xxx"
 KEYWORDS = {"DG", "ĐG"}
 SYNTAX = "DG <mã hồ sơ> <điểm 1-5> [lý do]"
 SCORE = re.compile(r"^[1-5]$")
@@ -44,12 +42,12 @@ class RatingSms:
 
 
 def short_number() -> str:
-    return getattr(settings, "HAICAP_FEEDBACK_SMS_NUMBER", DEFAULT_SHORT_NUMBER)
+    return settings.HAICAP_FEEDBACK_SMS_NUMBER
 
 
 def check_secret(given: str) -> None:
     """The gateway proves it is the gateway with the shared secret."""
-    expected = getattr(settings, "HAICAP_FEEDBACK_SMS_SECRET", DEFAULT_SECRET)
+    expected = settings.HAICAP_FEEDBACK_SMS_SECRET
     if not hmac.compare_digest((given or "").encode(), expected.encode()):
         raise PermissionDenied(_("The SMS gateway's secret is missing or wrong."),
                                code="invalid_gateway_secret")

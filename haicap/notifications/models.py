@@ -37,6 +37,7 @@ class NotificationKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     DUE_SOON = "due_soon", _("Task due soon")
     OVERDUE = "overdue", _("Task overdue")
+    TICKET_NEAR_TURN = "ticket_near_turn", _("Your turn is near")
 
 
 class NotificationQuerySet(models.QuerySet):

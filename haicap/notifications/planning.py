@@ -13,6 +13,7 @@ from haicap.core.models import User
 from haicap.core.roles import Role
 from haicap.dossiers.models import DossierEvent, OutboxMessage, Status, Task, TimerKind
 from haicap.dossiers.services import RECEIVED_ON_SUBMISSION
+from haicap.feedback.links import rating_link
 from haicap.notifications.gateways import sender_for
 from haicap.notifications.models import (
     DeliveryStatus,
@@ -23,6 +24,9 @@ from haicap.notifications.models import (
 from haicap.notifications.texts import Facts, render, sms_segments
 
 DOSSIER_TYPE = "vn.haicap.dossier."
+TICKET_NEAR_TURN = "vn.haicap.ticket.near_turn"
+# Messages that carry the link to rate the service (the applicant has the result).
+RATED_KINDS = (NotificationKind.RESULT_READY, NotificationKind.RETURNED)
 TIMER_KINDS = {"vn.haicap.task.due_soon": NotificationKind.DUE_SOON,
                "vn.haicap.task.overdue": NotificationKind.OVERDUE}
 
@@ -42,7 +46,19 @@ def notifications_for(message: OutboxMessage, now: datetime) -> list[Notificatio
         return _for_applicant(message, now)
     if message.type in TIMER_KINDS:
         return _for_officers(message, now)
+    if message.type == TICKET_NEAR_TURN:
+        return [_ticket_sms(message, now)]
     return []
+
+
+def _ticket_sms(message: OutboxMessage, now: datetime) -> Notification:
+    """A desk-ticket holder who left a phone number: the tickets app wrote the words."""
+    text = message.data["text"]
+    return Notification(
+        message_id=message.pk, kind=NotificationKind.TICKET_NEAR_TURN,
+        channel=NotificationChannel.SMS, address=message.data["phone"], text=text,
+        sms_segments=sms_segments(text), status=DeliveryStatus.QUEUED, next_attempt_at=now,
+        sandbox=sender_for(NotificationChannel.SMS).is_sandbox, created_at=now)
 
 
 def citizen_kind(event: DossierEvent) -> str | None:
@@ -71,7 +87,7 @@ def _for_applicant(message: OutboxMessage, now: datetime) -> list[Notification]:
         return []
     dossier = event.dossier
     facts = Facts(code=dossier.code, due_at=_moment(event.data.get("due_at")) or dossier.due_at,
-                  reason=event.note)
+                  reason=event.note, link=rating_link(dossier) if kind in RATED_KINDS else "")
     made = [_queued(message, kind, channel, address, dossier.applicant, facts, now)
             for channel, address in ((NotificationChannel.SMS, dossier.applicant_phone),
                                      (NotificationChannel.EMAIL, dossier.applicant_email))

@@ -64,6 +64,7 @@ class Facts:
     reason: str = ""
     step: str = ""
     assignee: str = ""
+    link: str = ""  # the rating page, on result messages
 
 
 def render(kind: str, channel: str, facts: Facts, *, for_leader: bool = False) -> str:
@@ -75,9 +76,12 @@ def render(kind: str, channel: str, facts: Facts, *, for_leader: bool = False) -
         template = LEADER_DUE_SOON
     elif kind == NotificationKind.SUPPLEMENT_RECEIVED and facts.due_at is None:
         template = SUPPLEMENT_RECEIVED_BEFORE_RECEPTION
-    return str(template) % {"code": facts.code, "date": _moment(facts.due_at),
+    text = str(template) % {"code": facts.code, "date": _moment(facts.due_at),
                             "reason": reason, "step": facts.step,
                             "assignee": facts.assignee or _("not claimed")}
+    if facts.link:
+        text += " " + _("Rate the service: %(link)s") % {"link": facts.link}
+    return text
 
 
 def _moment(moment: datetime | None) -> str:

@@ -55,6 +55,8 @@ EVENT_WORDS = {
     "hand_off": gettext_lazy("A linked procedure was started for you"),
     "extend": gettext_lazy("Apology: new appointment %(due)s"),
     "withdraw": gettext_lazy("The dossier was withdrawn"),
+    "rate": gettext_lazy("You rated the service"),
+    "complain": gettext_lazy("You sent a complaint or suggestion"),
 }
 # Internal moves the applicant need not follow.
 HIDDEN_EVENTS = {"claim"}

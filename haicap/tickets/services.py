@@ -198,8 +198,7 @@ def _locked(queryset, *, skip_locked: bool = False):
 
 def _alert_near_turns(group_id: int, day, now) -> None:
     """Queue one SMS for each visitor who left a number and whose turn is now near: an outbox
-    message in the transaction of the call, for the notifications dispatcher (which sends
-    nothing for this type until its planning knows it: docs/adr/0012-desk-tickets.md)."""
+    message in the transaction of the call; the notifications dispatcher sends it."""
     near = (Ticket.objects.select_related("office")
             .filter(group_id=group_id, day=day, status=TicketStatus.WAITING)
             .order_by("taken_at", "id")[:NEAR_TURN])

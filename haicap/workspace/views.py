@@ -66,6 +66,8 @@ EVENT_LABELS = {
     "hand_off": gettext_lazy("Handed off"),
     "extend": gettext_lazy("Apology and new appointment"),
     "withdraw": gettext_lazy("Withdrawn at the applicant's request"),
+    "rate": gettext_lazy("Rated by the applicant"),
+    "complain": gettext_lazy("Complaint from the applicant"),
 }
 
 

@@ -31,7 +31,19 @@ def test_check_deploy_passes_with_production_settings():
         HAICAP_SECRET_KEY=secrets.token_urlsafe(50),
         HAICAP_ALLOWED_HOSTS="dichvucong.danang.gov.vn",
         HAICAP_DEBUG="false",
+        HAICAP_FEEDBACK_SMS_SECRET=secrets.token_urlsafe(30),
     )
 
     assert result.returncode == 0, result.stderr
     assert "haicap.E001" not in result.stderr + result.stdout
+
+
+def test_check_deploy_refuses_the_demo_sms_gateway_secret():
+    result = run_check(
+        HAICAP_SECRET_KEY=secrets.token_urlsafe(50),
+        HAICAP_ALLOWED_HOSTS="dichvucong.danang.gov.vn",
+        HAICAP_DEBUG="false",
+    )
+
+    assert result.returncode != 0
+    assert "haicap.E002" in result.stderr

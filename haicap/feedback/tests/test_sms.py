@@ -2,10 +2,10 @@
 own phone only; a bad message is a 422 with a stable code and a Vietnamese reply."""
 
 import pytest
+from django.conf import settings
 
 from haicap.dossiers.models import DossierEvent
 from haicap.feedback.models import Rating
-from haicap.feedback.sms import DEFAULT_SECRET
 from haicap.feedback.tests.conftest import PHONE, filed
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/feedback/sms"
 
 
-def sms(client, text: str, sender: str = PHONE, secret: str = DEFAULT_SECRET):
+def sms(client, text: str, sender: str = PHONE, secret: str = settings.DEMO_FEEDBACK_SMS_SECRET):
     return client.post(URL, {"from": sender, "text": text}, content_type="application/json",
                        headers={"X-Haicap-Sms-Secret": secret})
 

@@ -3,6 +3,7 @@ Vietnamese short enough for SMS; timers tell officers in the app."""
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from haicap.catalog.selectors import procedure_by_code
 from haicap.core.tests import factories
@@ -280,3 +281,29 @@ def test_a_withdrawal_tells_the_applicant_with_the_reason(province):
 
     assert sms(dossier, NotificationKind.WITHDRAWN).text == (
         f"Hồ sơ {dossier.code} đã được rút theo đề nghị của bạn. Lý do: Đơn rút hồ sơ.")
+
+
+def test_the_result_messages_carry_a_link_to_rate_the_service(province, monkeypatch):
+    at(monkeypatch, 2025, 3, 10, 9, 0)
+    dossier = fresh(submit(channel="in_person", desk=province["hai_chau"]))
+    act(engine.claim_task, province["specialist"], dossier)
+    act(engine.forward, province["specialist"], dossier)
+    act(engine.approve, province["leader"], dossier)
+    notifications.dispatch_outbox()
+
+    assert "danh-gia" in sms(dossier, NotificationKind.RESULT_READY).text
+    assert "danh-gia" not in sms(dossier, NotificationKind.RECEIVED).text
+
+
+def test_a_desk_ticket_near_its_turn_becomes_one_sms_to_the_number_left_at_the_kiosk(province):
+    text = "Số A-005 của quý khách tại UBND Phường Hải Châu sắp được gọi."
+    OutboxMessage.objects.create(
+        source="/haicap/tickets/UB-20242", type="vn.haicap.ticket.near_turn", subject="A-005",
+        time=timezone.now(), data={"ticket": "A-005", "phone": "0905123456", "text": text})
+
+    notifications.dispatch_outbox()
+
+    sent = Notification.objects.get(kind=NotificationKind.TICKET_NEAR_TURN)
+    assert (sent.channel, sent.address, sent.text) == (NotificationChannel.SMS, "0905123456",
+                                                      text)
+    assert sent.status == DeliveryStatus.QUEUED and sent.sms_segments == 1
