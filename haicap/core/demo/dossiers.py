@@ -663,6 +663,10 @@ def remove_dossiers(province: Province, office_codes: list[str]) -> int:
         | Q(uploaded_by__office__code__in=office_codes)
         | Q(uploaded_by__role=Role.CITIZEN, uploaded_by__residence_commune__province=province)
     ).delete()
+    from haicap.feedback.models import Complaint, Rating
+
+    Rating.objects.filter(dossier__province=province).delete()
+    Complaint.objects.filter(dossier__province=province).delete()
     DossierEvent.objects.filter(dossier__province=province).delete()
     OutboxMessage.objects.filter(subject__in=dossiers.values("code")).delete()
     dossiers.exclude(linked_from=None).update(linked_from=None)

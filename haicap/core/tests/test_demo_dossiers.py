@@ -154,9 +154,15 @@ class DemoDossierTests(TestCase):
         assert self.report.citizen.national_id in out.getvalue()
 
     def test_reset_removes_the_dossiers_before_the_offices_and_people_they_name(self):
+        from haicap.feedback import demo as feedback_demo
+        from haicap.feedback.models import Complaint, Rating
+
         province = Province.objects.get(code="48")
+        feedback_demo.load(province)  # ratings and complaints name dossiers and people too
+        assert Rating.objects.exists()
         removed = remove_demo(province)
         assert removed["dossiers"] > DOSSIERS
+        assert not Rating.objects.exists() and not Complaint.objects.exists()
         assert not Dossier.objects.exists() and not DossierEvent.objects.exists()
         assert not OutboxMessage.objects.exists() and not StoredFile.objects.exists()
         assert removed["offices"] > 0 and not User.objects.filter(role=Role.CITIZEN).exists()
