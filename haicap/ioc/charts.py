@@ -104,6 +104,8 @@ def score_groups(groups) -> Chart:
     ]
     return _chart("chart-scores", _("Decision 766 score by group"), traces,
                   barmode="stack", hovermode="y unified",
+                  legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom",
+                          "traceorder": "normal"},
                   yaxis={"autorange": "reversed", "automargin": True},
                   margin={"l": 8, "r": 16, "t": 32, "b": 40})
 
