@@ -10,9 +10,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task as background_task
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
+from haicap.core import jobs
 from haicap.national_portal import conf, services
 
 
@@ -27,9 +26,5 @@ def sync() -> dict:
 
 def schedule() -> bool:
     """Enqueue the next `sync` job unless one is already waiting; True if it enqueued."""
-    waiting = DBTaskResult.objects.filter(task_path=sync.module_path,
-                                          status=TaskResultStatus.READY)
-    if waiting.exists():
-        return False
-    sync.using(run_after=timezone.now() + timedelta(seconds=conf.poll_seconds())).enqueue()
-    return True
+    run_after = timezone.now() + timedelta(seconds=conf.poll_seconds())
+    return jobs.enqueue_unless_waiting(sync, run_after)

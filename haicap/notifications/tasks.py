@@ -11,9 +11,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task as background_task
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
+from haicap.core import jobs
 from haicap.notifications import conf, services
 
 
@@ -28,10 +27,5 @@ def deliver() -> dict:
 
 def schedule() -> bool:
     """Enqueue the next `deliver` job unless one is already waiting; True if it enqueued."""
-    waiting = DBTaskResult.objects.filter(task_path=deliver.module_path,
-                                          status=TaskResultStatus.READY)
-    if waiting.exists():
-        return False
     run_after = timezone.now() + timedelta(seconds=conf.poll_seconds())
-    deliver.using(run_after=run_after).enqueue()
-    return True
+    return jobs.enqueue_unless_waiting(deliver, run_after)

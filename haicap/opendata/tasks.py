@@ -11,9 +11,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from django_tasks import task as background_task
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
+from haicap.core import jobs
 from haicap.opendata import conf, services
 
 
@@ -36,9 +35,4 @@ def next_run(now: datetime) -> datetime:
 
 def schedule() -> bool:
     """Enqueue the next `publish` job unless one is already waiting; True if it enqueued."""
-    waiting = DBTaskResult.objects.filter(task_path=publish.module_path,
-                                          status=TaskResultStatus.READY)
-    if waiting.exists():
-        return False
-    publish.using(run_after=next_run(timezone.now())).enqueue()
-    return True
+    return jobs.enqueue_unless_waiting(publish, next_run(timezone.now()))
