@@ -12,6 +12,7 @@ from functools import cached_property
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haicap.catalog.spec import DeadlineUnit, ExecutingUnit, Level, ProcedureField, ProcedureSpec
 from haicap.core.text import fold
@@ -30,8 +31,9 @@ class Procedure(models.Model):
     name = models.CharField(_("name"), max_length=500)
     # Folded (lower case, no tone marks): "dang ky khai sinh" finds "Đăng ký khai sinh".
     search_name = models.CharField(max_length=500, db_index=True, editable=False)
-    field = models.CharField(_("field"), max_length=32, choices=ProcedureField.choices,
-                             db_index=True)
+    # The procedure's field of activity (lĩnh vực), not a form field.
+    field = models.CharField(pgettext_lazy("procedure field", "field"), max_length=32,
+                             choices=ProcedureField.choices, db_index=True)
     level = models.CharField(_("level"), max_length=32, choices=Level.choices, db_index=True)
     executing_unit = models.CharField(_("executing unit"), max_length=64,
                                       choices=ExecutingUnit.choices)
@@ -43,7 +45,8 @@ class Procedure(models.Model):
     # " birth death ": filterable the same way on SQLite and PostgreSQL (JSON containment is not).
     life_event_keys = models.CharField(max_length=255, blank=True, editable=False)
     # False when the procedure's file left the catalogue: kept for the dossiers that refer to it.
-    active = models.BooleanField(_("active"), default=True, db_index=True)
+    active = models.BooleanField(pgettext_lazy("procedure in the catalogue", "active"),
+                                 default=True, db_index=True)
     current_version = models.ForeignKey(
         "ProcedureVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("current version"),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, best_match
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -57,7 +58,8 @@ class LifeEvent(models.TextChoices):
 
 
 class Level(models.TextChoices):
-    COMMUNE = "commune", _("Commune")
+    # "Commune" alone is the unit kind (xã); as a level it is "cấp xã".
+    COMMUNE = "commune", pgettext_lazy("procedure level", "Commune")
     PROVINCE_DEPARTMENT = "province_department", _("Province department")
     PROVINCE_CENTRE = "province_centre", _("Province public-administration service centre")
 

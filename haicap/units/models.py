@@ -2,10 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProvinceKind(models.TextChoices):
-    PROVINCE = "tinh", _("Province")
+    # The kind (tỉnh, not a centrally-run city); "Province" alone is any province-level unit.
+    PROVINCE = "tinh", pgettext_lazy("unit kind", "Province")
     CITY = "thanh_pho", _("Centrally-run city")
 
 
