@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haicap.core.scoping import ScopedQuerySet, UnitScope
 
@@ -101,7 +102,8 @@ class Dossier(models.Model):
     procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT,
                                           related_name="dossiers", db_index=False,
                                           verbose_name=_("procedure version"))
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("filing channel", "channel"), max_length=16,
+                               choices=Channel.choices)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices,
                               default=Status.NEW)
 
