@@ -8,6 +8,7 @@ own record of what it received, so that the reconciliation can be checked agains
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haicap.core.scoping import ScopedQuerySet, UnitScope
 from haicap.dossiers.models import NationalStatus
@@ -100,7 +101,7 @@ class SandboxReceipt(models.Model):
     dossier_code = models.CharField(_("dossier code"), max_length=40, db_index=True)
     national_status = models.PositiveSmallIntegerField(_("national status"), null=True)
     payload = models.JSONField(_("payload"), default=dict)
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(pgettext_lazy("sandbox portal", "received at"))
     accepted = models.BooleanField(_("accepted"))
     receipt = models.CharField(_("receipt"), max_length=64, blank=True)
     code = models.CharField(_("rejection code"), max_length=64, blank=True)

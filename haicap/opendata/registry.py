@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haicap.opendata import builders, disclosure
 from haicap.opendata.models import Frequency, Theme
@@ -49,13 +50,15 @@ def _statistics_description() -> str:
 statistics_description = lazy(_statistics_description, str)
 
 
+# "communes" as a keyword is "xã", beside "wards" ("phường"); alone it names every
+# commune-level unit.
 DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         slug="thong-ke-ho-so",
         title=_("Dossier statistics per commune, procedure and month"),
         description=statistics_description(),
         keywords=(_("dossiers"), _("statistics"), _("on time"), _("online public services"),
-                  _("communes")),
+                  pgettext_lazy("dataset keyword", "communes")),
         theme=Theme.SERVICE_PERFORMANCE,
         frequency=Frequency.MONTHLY,
         build=builders.dossier_statistics,
@@ -77,7 +80,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         title=_("Communes, wards and special zones of the province"),
         description=_("The commune-level administrative units of the province since 1 July 2025 "
                       "(two-tier local government): code, name, kind and position."),
-        keywords=(_("administrative units"), _("communes"), _("wards"), _("two-tier government")),
+        keywords=(_("administrative units"), pgettext_lazy("dataset keyword", "communes"),
+                  _("wards"), _("two-tier government")),
         theme=Theme.ADMINISTRATIVE_UNITS,
         frequency=Frequency.IRREGULAR,
         build=builders.communes,

@@ -11,6 +11,7 @@ centre, day and letter (docs/adr/0012-desk-tickets.md).
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haicap.core.roles import OfficeKind
 
@@ -109,7 +110,8 @@ class Ticket(models.Model):
     first_called_at = models.DateTimeField(_("first called at"), null=True, blank=True)
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_at = models.DateTimeField(pgettext_lazy("desk ticket", "finished at"), null=True,
+                                       blank=True)
     counter = models.ForeignKey(Counter, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="tickets", verbose_name=_("counter"))
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haicap.catalog.eforms import (
@@ -61,7 +61,8 @@ EVENT_LABELS = {
     "request_supplement": gettext_lazy("Supplement requested"),
     "supplement_submitted": gettext_lazy("Supplement sent online by the applicant"),
     "receive_supplement": gettext_lazy("Supplement received"),
-    "refuse": gettext_lazy("Refused"),
+    # Refused at reception or while in process (then it stops), unlike the status "Refused".
+    "refuse": pgettext_lazy("control sheet event", "Refused"),
     "return_result": gettext_lazy("Result returned"),
     "hand_off": gettext_lazy("Handed off"),
     "extend": gettext_lazy("Apology and new appointment"),
