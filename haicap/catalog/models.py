@@ -100,11 +100,14 @@ class ProcedureVersion(models.Model):
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions",
                                   verbose_name=_("procedure"))
-    number = models.PositiveIntegerField(_("version"))
+    # Contexts: django.contrib.auth, before us in INSTALLED_APPS, translates plain "version" and
+    # "checksum" its own way ("version", "kiểm tra") and would win.
+    number = models.PositiveIntegerField(pgettext_lazy("procedure version", "version"))
     status = models.CharField(_("status"), max_length=16, choices=VersionStatus.choices,
                               default=VersionStatus.DRAFT)
     definition = models.JSONField(_("definition"))
-    checksum = models.CharField(_("checksum"), max_length=64, db_index=True)
+    checksum = models.CharField(pgettext_lazy("procedure version", "checksum"), max_length=64,
+                                db_index=True)
     source_file = models.CharField(_("source file"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

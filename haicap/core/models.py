@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haicap.core.roles import OFFICER_ROLES, OfficeKind, Role
 from haicap.core.scoping import ScopedQuerySet, UnitScope
@@ -96,7 +97,8 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("user")
-        verbose_name_plural = _("users")
+        # A context: django.contrib.auth, before us, translates plain "users" as "người sử dụng".
+        verbose_name_plural = pgettext_lazy("accounts", "users")
         indexes = [models.Index(fields=["role", "residence_commune"])]
 
     def __str__(self) -> str:
@@ -179,7 +181,9 @@ class ApiPartner(models.Model):
     office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="api_partners", verbose_name=_("office"))
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    # A context: django.contrib.auth, before us in INSTALLED_APPS, translates plain "active" as
+    # "Kích hoạt" (activate) and would win.
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("API partner")

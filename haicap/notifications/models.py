@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationChannel(models.TextChoices):
@@ -117,7 +118,9 @@ class WebhookSubscription(models.Model):
     secret = models.CharField(_("signing secret"), max_length=64)
     # Event types wanted (e.g. "vn.haicap.dossier.receive"); empty: all dossier events.
     types = models.JSONField(_("event types"), default=list, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    # A context: django.contrib.auth, before us in INSTALLED_APPS, translates plain "active" as
+    # "Kích hoạt" (activate) and would win.
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -27,7 +27,9 @@ class ServiceGroup(models.Model):
     prefix = models.CharField(_("letter"), max_length=2)
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    # A context: django.contrib.auth, before us in INSTALLED_APPS, translates plain "active" as
+    # "Kích hoạt" (activate) and would win.
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("service group")
@@ -48,7 +50,7 @@ class Counter(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     groups = models.ManyToManyField(ServiceGroup, related_name="counters",
                                     verbose_name=_("service groups"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("counter")
