@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 
 from haicap.core import services as core_services
+from haicap.core.errors import InvalidInput
 from haicap.core.roles import OfficeKind, Role
 from haicap.core.tests import factories
 from haicap.dossiers import engine
 from haicap.dossiers.testing import act, applicant, at, build_province, fresh, submit
 from haicap.ioc import services as fact_services
+from haicap.ioc.selectors import Period
 from haicap.tickets import services as tickets_services
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +258,11 @@ def test_bad_filters_are_a_422_page_saying_what_is_wrong(client, ops, name, para
     body = text_of(response)
     assert 'role="alert"' in body
     assert 'name="period"' in body  # the form is there to try again
+
+
+def test_a_bad_period_page_says_what_is_wrong_in_the_users_language(client, ops):
+    with override("vi"), pytest.raises(InvalidInput) as refused:
+        Period.parse("2025-13")
+    response = page(client, ops, "ioc:overview", period="2025-13")
+    assert response.status_code == 422
+    assert refused.value.message in response.content.decode()
