@@ -10,9 +10,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task as background_task
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
+from haicap.core import jobs
 from haicap.ioc import conf, services
 
 
@@ -27,10 +26,5 @@ def refresh_facts() -> dict:
 
 def schedule() -> bool:
     """Enqueue the next `refresh_facts` job unless one is already waiting; True if it did."""
-    waiting = DBTaskResult.objects.filter(task_path=refresh_facts.module_path,
-                                          status=TaskResultStatus.READY)
-    if waiting.exists():
-        return False
     run_after = timezone.now() + timedelta(seconds=conf.poll_seconds())
-    refresh_facts.using(run_after=run_after).enqueue()
-    return True
+    return jobs.enqueue_unless_waiting(refresh_facts, run_after)
