@@ -13,8 +13,6 @@ Definitions used by every figure here (docs/adr/0011-kpi-facts.md):
   calendar days since filing; overdue = clock running and past the current appointment.
 """
 
-import calendar
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,6 +26,7 @@ from django.utils.translation import gettext as _
 from haicap.catalog.models import Procedure
 from haicap.core.errors import InvalidInput, PermissionDenied
 from haicap.core.models import Office
+from haicap.core.periods import Period
 from haicap.core.roles import Role
 from haicap.dossiers.models import OPEN_STATUSES, RUNNING_STATUSES, Channel, Dossier, Status
 from haicap.ioc.models import DailyFact, DossierFact
@@ -96,66 +95,6 @@ def _narrowed(scope: Scope, unit_code: str) -> Scope:
     if province_id != scope.province_id or scope.office_id not in (None, office_id):
         raise PermissionDenied(_("You may not see this unit's figures."))
     return Scope(scope.province_id, office_id, scope.procedure_id)
-
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
-_YEAR = re.compile(r"^(\d{4})$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-
-    @classmethod
-    def parse(cls, text: str | None) -> "Period":
-        """"2026-11", "2026-Q4", "2026", "2026-11-01..2026-11-26"; None: this month."""
-        if text is None or not str(text).strip():
-            today = timezone.localdate()
-            return _month(today.year, today.month)
-        text = str(text).strip()
-        try:
-            return _parsed(text)
-        except ValueError:
-            raise InvalidInput(_("Unknown period: use YYYY-MM, YYYY-Qn, YYYY or "
-                                 "YYYY-MM-DD..YYYY-MM-DD."), code="invalid_period") from None
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> "Period":
-        """The period of the same length just before this one."""
-        end = self.start - timedelta(days=1)
-        return Period(end - timedelta(days=self.days - 1), end)
-
-    def __str__(self) -> str:
-        return f"{self.start.isoformat()}..{self.end.isoformat()}"
-
-
-def _parsed(text: str) -> Period:
-    if found := _MONTH.match(text):
-        return _month(int(found[1]), int(found[2]))
-    if found := _QUARTER.match(text):
-        year, quarter = int(found[1]), int(found[2])
-        first = _month(year, quarter * 3 - 2)
-        return Period(first.start, _month(year, quarter * 3).end)
-    if found := _YEAR.match(text):
-        return Period(date(int(found[1]), 1, 1), date(int(found[1]), 12, 31))
-    if found := _RANGE.match(text):
-        start, end = date.fromisoformat(found[1]), date.fromisoformat(found[2])
-        if end < start or (end - start).days > 3660:
-            raise ValueError(text)
-        return Period(start, end)
-    raise ValueError(text)
-
-
-def _month(year: int, month: int) -> Period:
-    if not 1 <= month <= 12 or year < 1900:
-        raise ValueError(month)
-    return Period(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
 
 
 # -- overview -------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
 from haicap.core.errors import ErrorOut
+from haicap.core.periods import Period
 from haicap.national_portal import selectors, services
-from haicap.national_portal.periods import Period
 from haicap.national_portal.portals import national_portal
 
 router = Router(tags=["national-portal"], auth=django_auth)

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from haicap.catalog.models import Procedure
 from haicap.core.errors import PermissionDenied
+from haicap.core.periods import Period, day_start
 from haicap.dossiers.models import NationalStatus
 from haicap.national_portal import payload
 from haicap.national_portal.models import FeedItem, FeedStatus
 from haicap.national_portal.payload import VIETNAM_TIME
-from haicap.national_portal.periods import Period, day_start
 from haicap.national_portal.portals import NationalPortal, national_portal
 from haicap.national_portal.services import FEED_ROLES
 
@@ -90,7 +90,7 @@ def sync_report(items: QuerySet[FeedItem], period: Period) -> SyncReport:
     changes = _changes(items, period)
     names = dict((pk, (code, name)) for pk, code, name in Procedure.objects.filter(
         pk__in={change.procedure_id for change in changes}).values_list("pk", "code", "name"))
-    days = [(day, day_start(day)) for day in period.days()]
+    days = [(day, day_start(day)) for day in period.each_day()]
     rows = _fold(changes, period, days, names)
     totals = _fold(changes, period, [(None, period.starts_at())], names, whole=True)
     return SyncReport(period, rows, totals)

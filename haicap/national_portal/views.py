@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from haicap.core.errors import DomainError
+from haicap.core.periods import Period
 from haicap.dossiers.models import NationalStatus
 from haicap.national_portal import selectors, services
-from haicap.national_portal.periods import Period
 from haicap.national_portal.portals import national_portal
 from haicap.national_portal.services import FEED_ROLES
 

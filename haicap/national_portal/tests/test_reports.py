@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from haicap.core.periods import Period
 from haicap.dossiers.testing import at, submit
 from haicap.national_portal import selectors, services
 from haicap.national_portal.models import FeedItem, FeedStatus, SandboxReceipt
-from haicap.national_portal.periods import Period
 from haicap.national_portal.portals import SandboxNationalPortal
 from haicap.national_portal.tests.conftest import returned_dossier
 

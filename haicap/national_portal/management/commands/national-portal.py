@@ -6,9 +6,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from haicap.core.errors import DomainError
+from haicap.core.periods import Period
 from haicap.national_portal import conf, selectors, services, tasks
 from haicap.national_portal.models import FeedItem
-from haicap.national_portal.periods import Period
 
 
 class Command(BaseCommand):
