@@ -223,3 +223,52 @@ def test_citizen_files_online_and_finds_the_dossier_in_my_dossiers(demo, phone):
     assert "Chờ tiếp nhận" in phone.inner_text("main")
     assert fits_phone_width(phone)
     assert phone.console_errors == []
+
+
+def sign_in(page, url: str, username: str) -> None:
+    page.goto(url + "/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "haicap-demo")
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+
+
+def test_operations_centre_overview_draws_its_charts_with_tables_on_a_phone(demo, phone):
+    sign_in(phone, demo.url, "dieuhanh")
+    phone.goto(demo.url + "/dieu-hanh/")
+    phone.wait_for_selector(".ioc-chart-drawn", timeout=15000)
+    shoot(phone, "ioc-overview.phone")
+
+    assert phone.locator(".ioc-chart-drawn svg").count() > 0  # plotly from the package drew
+    assert phone.locator("table").count() >= phone.locator(".ioc-chart").count()
+    assert fits_phone_width(phone)
+    assert phone.console_errors == []
+
+
+def test_a_commune_leader_cannot_open_another_communes_figures(demo, phone):
+    sign_in(phone, demo.url, "lanhdao.hoian")
+    answer = phone.goto(demo.url + "/dieu-hanh/?unit=UB-20242")
+
+    assert answer.status == 403
+
+
+def test_a_visitor_takes_a_desk_ticket_at_the_kiosk_by_keyboard(demo, phone):
+    phone.goto(demo.url + "/so-thu-tu/TTHCC-48/lay-so/")
+    phone.locator(".kiosk-button").first.focus()
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
+    shoot(phone, "ticket.phone")
+
+    assert re.search(r"\b[A-Z]-\d{3}\b", phone.inner_text("main"))
+    assert fits_phone_width(phone)
+    assert phone.console_errors == []
+
+
+def test_open_data_catalogue_lists_datasets_and_fits_a_phone(demo, phone):
+    phone.goto(demo.url + "/du-lieu-mo/")
+    shoot(phone, "opendata.phone")
+    datasets = phone.locator("main a[href^='/du-lieu-mo/']")
+
+    assert datasets.count() >= 5
+    assert fits_phone_width(phone)
+    assert phone.console_errors == []
