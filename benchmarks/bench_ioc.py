@@ -700,7 +700,7 @@ def run() -> Report:
             f"and returned, one event each) on the database holding {total:,} dossier facts; "
             "the refresher is the real chain (`haicap ioc schedule`, then `haicap db_worker`, "
             "poll 5 s); a sampler checks every 0.2 s which events their dossier's fact has "
-            f"folded. Events never seen: {lag['missing']}. p50 {lag['p50']} s.",
+            f"folded. Events never seen: {lag['missing']}. p50 {lag['p50']:.2f} s.",
             f"Overview: {FACTS:,} dossier facts generated in SQL over 2 years (80 % at commune "
             "offices, procedures Pareto-distributed, 60 % online/API/kiosk, 3 % refused, "
             "withdrawals, open dossiers where the handling time has not run out), DailyFact "
