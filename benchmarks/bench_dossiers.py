@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks import framework
 from benchmarks.framework import Report, Row
 
 TITLE = "Dossiers (PostgreSQL): API submissions and the officer queue"
@@ -62,23 +63,12 @@ def _env() -> dict:
             "HAICAP_DB_CONN_MAX_AGE": "600"}
 
 
-def _child(step: str) -> dict:
-    """Run one step of this module in a fresh process on the PostgreSQL database."""
-    done = subprocess.run([PYTHON, "-m", "benchmarks.bench_dossiers", step], cwd=ROOT, env=_env(),
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"step {step} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line.removeprefix("RESULT "))
-    raise RuntimeError(f"step {step} printed no result:\n{done.stdout[-3000:]}")
+def _step(step: str) -> dict:
+    return framework.run_child("benchmarks.bench_dossiers", step, _env())
 
 
-def _admin(sql: str) -> None:
-    import psycopg
 
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
+
 
 
 # -- child steps (run with DATABASE_URL on the bench database) ------------------------------------
@@ -124,9 +114,6 @@ def _statements_of_one(token: str, body: dict) -> list[str]:
     return statements
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def _queue_child() -> dict:
@@ -233,8 +220,8 @@ def _queue_child() -> dict:
                     start = time.perf_counter()
                     call()
                     times.append((time.perf_counter() - start) * 1000)
-        results[label] = {"n": len(times), "p50": _percentile(times, 0.5),
-                          "p95": _percentile(times, 0.95), "max": max(times),
+        results[label] = {"n": len(times), "p50": framework.percentile(times, 0.5),
+                          "p95": framework.percentile(times, 0.95), "max": max(times),
                           "mean": sum(times) / len(times),
                           "sql_mean": sql_seconds[0] * 1000 / len(times)}
         log(f"{label}: n={len(times)} p50={results[label]['p50']:.1f} ms "
@@ -577,12 +564,12 @@ def _generate(total: int) -> float:
 
 def run() -> Report:
     report = Report()
-    _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {DB_NAME}")
+    framework.admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    framework.admin_sql(f"CREATE DATABASE {DB_NAME}")
     server = None
     try:
         log("migrating, loading units, calendar, catalogue and the demo province")
-        setup = _child("setup")
+        setup = _step("setup")
         log(f"generating {GENERATED:,} dossiers with COPY")
         generated = _generate(GENERATED)
         log(f"generated and analysed in {generated:.0f} s")
@@ -604,12 +591,13 @@ def run() -> Report:
         _stop(server)
         server = None
         rate = SUBMISSIONS / seconds
-        p50, p99 = _percentile(latencies, 0.5), _percentile(latencies, 0.99)
+        p50, p99 = framework.percentile(latencies, 0.5), framework.percentile(latencies, 0.99)
         log(f"API: {rate:.0f}/s p50 {p50:.1f} ms p99 {p99:.1f} ms errors {len(errors)}")
         log("raw psycopg baseline")
         raw_seconds, raw_latencies = _raw_baseline(SUBMISSIONS, setup["body"]["form"])
         raw_rate = SUBMISSIONS / raw_seconds
-        raw_p50, raw_p99 = _percentile(raw_latencies, 0.5), _percentile(raw_latencies, 0.99)
+        raw_p50 = framework.percentile(raw_latencies, 0.5)
+        raw_p99 = framework.percentile(raw_latencies, 0.99)
         log(f"raw: {raw_rate:.0f}/s p50 {raw_p50:.1f} ms p99 {raw_p99:.1f} ms")
         raw_label = (f"raw psycopg, {CLIENTS} threads, one transaction per submission "
                      "(sequence update, dossier, event, outbox rows), same database")
@@ -634,7 +622,7 @@ def run() -> Report:
             "machine-wide figure above it is what other work on the machine took meanwhile.")
 
         log("timing the queue reads")
-        queue = _child("queue")
+        queue = _step("queue")
         for label, figures in queue["groups"].items():
             report.rows.append(Row(f"{label}: p95 of {figures['n']}", figures["p95"], "ms",
                                    f"≤ {P95_TARGET:.0f} ms", figures["p95"] <= P95_TARGET))
@@ -693,7 +681,7 @@ def run() -> Report:
     finally:
         if server is not None:
             _stop(server)
-        _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        framework.admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks import framework
 from benchmarks.framework import Report, Row
 
 TITLE = "Operations centre (PostgreSQL): KPI overview, facts lag, rebuild"
@@ -57,27 +58,14 @@ def _env() -> dict:
             "HAICAP_DB_CONN_MAX_AGE": "600", "HAICAP_IOC_POLL_SECONDS": "5"}
 
 
-def _child(step: str) -> dict:
-    done = subprocess.run([PYTHON, "-m", "benchmarks.bench_ioc", step], cwd=ROOT, env=_env(),
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"step {step} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line.removeprefix("RESULT "))
-    raise RuntimeError(f"step {step} printed no result:\n{done.stdout[-3000:]}")
+def _step(step: str) -> dict:
+    return framework.run_child("benchmarks.bench_ioc", step, _env())
 
 
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
 
 
 # -- child steps (Django, on the bench database) ---------------------------------------------------
@@ -171,10 +159,10 @@ def _overview_child() -> dict:
                     base = _baseline(connection, scope.province_id, period)
                     base_times.append((time.perf_counter() - start) * 1000)
             results[f"{scope_label}, {label}"] = {
-                "p50": _percentile(times, 0.5), "p95": _percentile(times, 0.95),
+                "p50": framework.percentile(times, 0.5), "p95": framework.percentile(times, 0.95),
                 "n": len(times), "received": found.received, "finished": found.finished,
                 "on_time": found.finished_on_time, "in_process": found.in_process,
-                "base_p95": _percentile(base_times, 0.95) if base_times else None,
+                "base_p95": framework.percentile(base_times, 0.95) if base_times else None,
                 "base_n": len(base_times), "base": base}
     with CaptureQueriesContext(connection) as queries:
         selectors.overview(province, month)
@@ -589,8 +577,8 @@ def _measure_lag() -> dict:
                 worker.wait(timeout=30)
     lags = [seen[event] - at for event, _dossier, at in writer.committed if event in seen]
     return {"events": len(writer.committed), "missing": len(writer.committed) - len(lags),
-            "p50": _percentile(lags, 0.5) if lags else None,
-            "p95": _percentile(lags, 0.95) if lags else None,
+            "p50": framework.percentile(lags, 0.5) if lags else None,
+            "p95": framework.percentile(lags, 0.95) if lags else None,
             "max": max(lags) if lags else None}
 
 
@@ -635,15 +623,15 @@ def run() -> Report:
     import psycopg
 
     report = Report()
-    _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {DB_NAME}")
+    framework.admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    framework.admin_sql(f"CREATE DATABASE {DB_NAME}")
     try:
         log("migrating, loading units, calendar, catalogue and the demo offices")
-        _child("setup")
+        _step("setup")
         log(f"generating {REBUILD:,} dossiers with their event logs (SQL)")
         logs = _generate_logs(REBUILD)
         log(f"{logs['events']:,} events in {logs['seconds']:.0f} s; rebuilding the facts")
-        rebuilt = _child("rebuild")
+        rebuilt = _step("rebuild")
         rate = rebuilt["events"] / rebuilt["seconds"]
         log(f"rebuild: {rebuilt['dossiers']:,} dossiers, {rebuilt['events']:,} events in "
             f"{rebuilt['seconds']:.1f} s ({rate:,.0f} events/s)")
@@ -655,7 +643,7 @@ def run() -> Report:
         log(f"generating {FACTS:,} dossier facts and their dossier rows (SQL)")
         generated = _generate_facts(FACTS)
         log(f"generated in {generated['seconds']:.0f} s; building DailyFact")
-        daily = _child("daily")
+        daily = _step("daily")
         log(f"DailyFact: {daily['rows']:,} rows in {daily['seconds']:.0f} s")
         with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE ioc_dailyfact")
@@ -663,7 +651,7 @@ def run() -> Report:
         report.rows.append(Row(f"DailyFact from {total:,} dossier facts (one GROUP BY, "
                                f"{daily['rows']:,} rows)", daily["seconds"], "s",
                                "(reported)", True))
-        _child("schedule")
+        _step("schedule")
         log(f"lag: {EVENTS_PER_SECOND} events/s for {LAG_SECONDS} s, real refresher "
             "(db_worker, poll 5 s)")
         lag = _measure_lag()
@@ -676,7 +664,7 @@ def run() -> Report:
                                (lag["max"] or 0) <= LAG_TARGET and not lag["missing"]))
 
         log("timing the overview")
-        overview = _child("overview")
+        overview = _step("overview")
         for label, case in overview["cases"].items():
             baseline = case["base_p95"]
             report.rows.append(Row(
@@ -711,7 +699,7 @@ def run() -> Report:
         ]
         return report
     finally:
-        _admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        framework.admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
 if __name__ == "__main__":

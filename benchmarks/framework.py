@@ -5,6 +5,7 @@ Each `benchmarks/bench_*.py` module defines `TITLE` (its section heading in RESU
 module rewrites only its own section and the sections of other benchmarks stay as they are.
 """
 
+import json
 import os
 import platform
 import re
@@ -125,3 +126,34 @@ def print_report(title: str, report: Report) -> None:
         print(f"  {cells[0]}: {cells[1]} (target {cells[2]}; baseline {cells[3]}, "
               f"{cells[4]}) {cells[5]}")
     sys.stdout.flush()
+
+
+# -- PostgreSQL benchmarks: each makes its own database and runs its Django steps in children --
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_child(module: str, step: str, env: dict) -> dict:
+    """Run one step of a benchmark module in a fresh process; its `RESULT {json}` line."""
+    done = subprocess.run([sys.executable, "-m", module, step], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"step {step} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line.removeprefix("RESULT "))
+    raise RuntimeError(f"step {step} printed no result:\n{done.stdout[-3000:]}")
+
+
+def admin_sql(sql: str) -> None:
+    """One statement on the server's maintenance database (CREATE / DROP DATABASE)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
