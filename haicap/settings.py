@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "haicap.ioc",
     "haicap.national_portal",
     "haicap.opendata",
+    "haicap.mdm",
     "haicap.workspace",
     "haicap.portal",
 ]
