@@ -233,7 +233,8 @@ class GoldenRecord(models.Model):
 class GoldenMember(models.Model):
     """Which current source record belongs to which golden record (lineage)."""
 
-    golden = models.ForeignKey(GoldenRecord, on_delete=models.CASCADE, related_name="memberships")
+    golden = models.ForeignKey(GoldenRecord, to_field="golden_id", db_column="golden_id",
+                               on_delete=models.CASCADE, related_name="memberships")
     record_key = models.CharField(max_length=160, unique=True)
 
     def __str__(self):
