@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "haicap.national_portal",
     "haicap.opendata",
     "haicap.mdm",
+    "haicap.registries",
     "haicap.workspace",
     "haicap.portal",
 ]

@@ -28,6 +28,7 @@ from haicap.catalog.spec import Level, LifeEvent, ProcedureField, ProcedureSpec
 from haicap.core.errors import DomainError, NotFound
 from haicap.core.roles import Role
 from haicap.portal import services as portal_services
+from haicap.registries.population import RegistryUnavailable, population_registry
 
 MAX_QUERY = 200
 PAGE_SIZE = 50
@@ -260,11 +261,22 @@ def _answers_for(request, code: str, schema, can_file: bool):
 
 
 def _identity(citizen) -> dict:
-    """What VNeID and the population database say about the signed-in applicant."""
-    return {"applicant_full_name": citizen.full_name,
-            "applicant_national_id": citizen.national_id,
-            "applicant_phone": citizen.phone,
-            "applicant_address": portal_services.registered_address(citizen)}
+    """What VNeID and the population database say about the signed-in applicant: the account's
+    own details first, blanks from the population database (once-only; an outage only leaves
+    them blank)."""
+    known = {"applicant_full_name": citizen.full_name,
+             "applicant_national_id": citizen.national_id,
+             "applicant_phone": citizen.phone,
+             "applicant_address": portal_services.registered_address(citizen)}
+    if citizen.national_id and not (known["applicant_phone"] and known["applicant_address"]):
+        try:
+            person = population_registry().person(citizen.national_id)
+        except RegistryUnavailable:
+            person = None
+        if person is not None:
+            known["applicant_phone"] = known["applicant_phone"] or person.phone
+            known["applicant_address"] = known["applicant_address"] or person.address
+    return known
 
 
 def _filing_errors(error: DomainError, schema) -> tuple[dict, str]:
