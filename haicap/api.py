@@ -9,6 +9,7 @@ from haicap.documents.api import router as documents_router
 from haicap.dossiers.api import router as dossiers_router
 from haicap.feedback.api import router as feedback_router
 from haicap.ioc.api import router as ioc_router
+from haicap.mdm.api import router as mdm_router
 from haicap.national_portal.api import router as national_portal_router
 from haicap.notifications.api import router as notifications_router
 from haicap.opendata.api import router as opendata_router
@@ -39,3 +40,4 @@ api.add_router("/", tickets_router)
 api.add_router("/", ioc_router)
 api.add_router("/", national_portal_router)
 api.add_router("/", opendata_router)
+api.add_router("/", mdm_router)

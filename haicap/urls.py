@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("haicap.feedback.urls")),
     path("", include("haicap.tickets.urls")),
     path("dieu-hanh/", include("haicap.ioc.urls")),
+    path("du-lieu-chu/", include("haicap.mdm.urls")),
     path("", include("haicap.national_portal.urls")),
     path("", include("haicap.opendata.urls")),
 ]

@@ -99,8 +99,7 @@ def steward():
     return steward_of("48")
 
 
-@pytest.fixture
-def world():
+def build_world():
     """Two sources of Đà Nẵng, two golden records (An: A:1 + B:7, Bình: A:2) and B:8 alone,
     and one pair in the queue (A:2 ~ B:8)."""
     source_with_rows("A", ROWS_A, trust=80)
@@ -111,6 +110,11 @@ def world():
     lone = golden(run, 3, ["B:8"], full_name="Trần Thị Bình", national_id="", phone="0389123456")
     pair = review_pair(run, "A:2", "B:8")
     return types.SimpleNamespace(run=run, an=an, binh=binh, lone=lone, pair=pair)
+
+
+@pytest.fixture
+def world():
+    return build_world()
 
 
 def audit_rows(action: str):
