@@ -17,18 +17,22 @@ import json
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 GOLDEN_FIELDS = ("full_name", "birth_date", "gender", "national_id", "old_id_number", "phone",
                  "address", "commune_code", "father_name", "mother_name", "household_ref")
 CRITERIA = ("trust", "recent", "complete", "frequent")
 DEFAULT_RULES = {
-    # Identity numbers: the most trusted system (the population register) first.
-    "national_id": ("trust", "frequent", "recent"),
-    "old_id_number": ("trust", "frequent", "recent"),
+    # Names and birth dates: the value most records agree on (a typo is outvoted), then the
+    # most trusted system.
     "full_name": ("frequent", "trust", "recent"),
     "birth_date": ("frequent", "trust", "recent"),
-    "gender": ("frequent", "trust"),
+    # Identity numbers and gender: the most trusted system (the population register) first.
+    "national_id": ("trust", "recent"),
+    "old_id_number": ("trust", "recent"),
+    "gender": ("trust", "recent"),
     # Contact details and address: the latest wins; people move and change numbers.
     "phone": ("recent", "trust"),
     "address": ("recent", "complete", "trust"),
@@ -37,8 +41,14 @@ DEFAULT_RULES = {
     "mother_name": ("complete", "trust", "recent"),
     "household_ref": ("recent", "trust"),
 }
-_ORDER = {"trust": "trust DESC", "recent": "updated_at DESC NULLS LAST",
-          "complete": "completeness DESC"}
+# Each criterion as bits of one sort key (higher wins); the record's position in the input (the
+# store gives records in key order) breaks ties, the first winning. Widths: trust 0–100, days
+# since 1900, fields filled 0–11, agreeing records (capped), position (up to 2^24 records).
+_BITS = {"trust": 7, "recent": 17, "complete": 4, "frequent": 8}
+_VALUE = {"trust": "least(trust, 127)",
+          "recent": "coalesce(date_diff('day', DATE '1900-01-01', updated_at), 0)",
+          "complete": "completeness"}
+_POSITION_BITS = 24
 
 
 @dataclass
@@ -58,15 +68,19 @@ def build(records: pa.Table, clusters: pa.Table, *, province: str, trust: dict[s
     rules = {**DEFAULT_RULES, **(rules or {})}
     con = duckdb.connect()
     try:
-        con.register("records", records)
-        con.register("clusters", clusters)
+        con.register("records", records.append_column(
+            "position", pa.array(np.arange(records.num_rows, dtype=np.int64))))
+        con.register("clusters", _numbered(clusters))
         con.register("trust", pa.table({"source": list(trust), "trust": list(trust.values())}))
         con.register("previous", previous if previous is not None else pa.table(
             {"record_key": pa.array([], pa.string()), "golden_id": pa.array([], pa.string())}))
-        con.sql(_ranked_sql(rules))
-        con.sql(_picked_sql(rules))
+        frequent = [name for name in GOLDEN_FIELDS if "frequent" in rules[name]]
+        con.sql(_ranked_sql(frequent))
+        for name in frequent:
+            con.sql(_agreement_sql(name))
+        con.sql(_picked_sql(rules, frequent))
         next_serial = _assign_ids(con, province, next_serial)
-        golden = con.sql(_golden_sql()).to_arrow_table()
+        golden = _winners(con, records)
         members = con.sql("SELECT r.record_key, i.golden_id FROM ranked r JOIN ids i "
                           "USING (cluster_key) ORDER BY r.record_key").to_arrow_table()
         retired = con.sql(_retired_sql()).to_arrow_table()
@@ -77,36 +91,78 @@ def build(records: pa.Table, clusters: pa.Table, *, province: str, trust: dict[s
     return GoldenResult(golden, members, retired, next_serial)
 
 
-def _ranked_sql(rules: dict) -> str:
-    filled = " + ".join(f"({name} IS NOT NULL)::INT" for name in GOLDEN_FIELDS)
-    counts = [f"count(*) OVER (PARTITION BY c.cluster_key, r.{name}) AS n_{name}"
-              for name in GOLDEN_FIELDS if "frequent" in rules[name]]
-    extra = ", " + ", ".join(counts) if counts else ""
+def _numbered(clusters: pa.Table) -> pa.Table:
+    """The clusters with an integer id each (grouping on integers, not on text keys)."""
+    ids = pc.dictionary_encode(clusters.column("cluster_key")).combine_chunks().indices
+    return clusters.append_column("cluster_id", pc.cast(ids, pa.int64()))
+
+
+def _ranked_sql(frequent: list[str]) -> str:
+    """One narrow row per record: its cluster, position, the criteria's inputs, which fields it
+    fills, and a hash of each value that agreement counts."""
+    filled = " + ".join(f"(r.{name} IS NOT NULL)::INT" for name in GOLDEN_FIELDS)
+    flags = ", ".join(f"r.{name} IS NOT NULL AS has_{name}" for name in GOLDEN_FIELDS)
+    hashes = "".join(f", hash(r.{name}) AS h_{name}" for name in frequent)
     return f"""
         CREATE TEMP TABLE ranked AS
-        SELECT c.cluster_key, r.record_key, r.updated_at, coalesce(t.trust, 0) AS trust,
-               {filled} AS completeness,
-               {", ".join(f"r.{name}" for name in GOLDEN_FIELDS)}{extra}
+        SELECT c.cluster_id, c.cluster_key, r.record_key, r.position, r.updated_at,
+               coalesce(t.trust, 0) AS trust, {filled} AS completeness, {flags}{hashes}
         FROM records r JOIN clusters c USING (record_key) LEFT JOIN trust t USING (source)
     """
 
 
-def _order(name: str, criteria: tuple[str, ...]) -> str:
-    parts = [f"n_{name} DESC" if criterion == "frequent" else _ORDER[criterion]
-             for criterion in criteria]
-    return ", ".join([*parts, "record_key"])
+def _agreement_sql(name: str) -> str:
+    """How many records of its cluster share each record's value of `name`."""
+    return f"""
+        CREATE TEMP TABLE agree_{name} AS
+        SELECT r.position, least(g.n, 255) AS n_{name}
+        FROM ranked r JOIN (SELECT cluster_id, h_{name} AS h, count(*) AS n FROM ranked
+                            WHERE has_{name} GROUP BY ALL) g
+          ON g.cluster_id = r.cluster_id AND g.h = r.h_{name}
+        WHERE r.has_{name}
+    """
 
 
-def _picked_sql(rules: dict) -> str:
-    picks = []
+def _sort_key(name: str, criteria: tuple[str, ...]) -> str:
+    """One BIGINT per record and field: the criteria in order, then the earlier position."""
+    key, shift = f"({(1 << _POSITION_BITS) - 1} - position)", _POSITION_BITS
+    for criterion in reversed(criteria):
+        value = f"coalesce(n_{name}, 0)" if criterion == "frequent" else _VALUE[criterion]
+        key = f"((({value})::BIGINT << {shift}) | ({key}))"
+        shift += _BITS[criterion]
+    if shift > 62:
+        raise ValueError(f"too many criteria for {name}: {criteria}")
+    return key
+
+
+def _picked_sql(rules: dict, frequent: list[str]) -> str:
+    """Per cluster and field, the best sort key among the records with a value; its low bits
+    are the winner's position (`_winners`)."""
+    best = [f"max({_sort_key(name, rules[name])}) FILTER (WHERE has_{name}) "
+            f"AS best_{name}" for name in GOLDEN_FIELDS]
+    joins = " ".join(f"LEFT JOIN agree_{name} USING (position)" for name in frequent)
+    return (f"CREATE TEMP TABLE picked AS SELECT cluster_id, any_value(cluster_key) AS "
+            f"cluster_key, count(*) AS members, {', '.join(best)} FROM ranked {joins} "
+            "GROUP BY cluster_id")
+
+
+def _winners(con, records: pa.Table) -> pa.Table:
+    """The golden rows: each field's value taken from its winning record, with the lineage."""
+    picked = con.sql("SELECT i.golden_id, p.* FROM picked p JOIN ids i USING (cluster_key)"
+                     ).to_arrow_table()
+    mask = (1 << _POSITION_BITS) - 1
+    columns = {"golden_id": picked.column("golden_id"),
+               "cluster_key": picked.column("cluster_key"), "members": picked.column("members")}
+    sources = {}
     for name in GOLDEN_FIELDS:
-        order = _order(name, rules[name])
-        picks.append(f"first({name} ORDER BY {order}) FILTER (WHERE {name} IS NOT NULL) "
-                     f"AS {name}")
-        picks.append(f"first(record_key ORDER BY {order}) FILTER (WHERE {name} IS NOT NULL) "
-                     f"AS from_{name}")
-    return (f"CREATE TEMP TABLE picked AS SELECT cluster_key, count(*) AS members, "
-            f"{', '.join(picks)} FROM ranked GROUP BY cluster_key")
+        position = pc.subtract(mask, pc.bit_wise_and(picked.column(f"best_{name}"), mask))
+        columns[name] = records.column(name).take(position)
+        sources[f"from_{name}"] = records.column("record_key").take(position)
+    con.register("winners", pa.table({**columns, **sources}))
+    lineage = ", ".join(f"'{name}', from_{name}" for name in GOLDEN_FIELDS)
+    return con.sql(f"SELECT golden_id, cluster_key, members, "
+                   f"{', '.join(GOLDEN_FIELDS)}, CAST(json_object({lineage}) AS VARCHAR) "
+                   "AS lineage FROM winners").to_arrow_table()
 
 
 def _assign_ids(con, province: str, next_serial: int) -> int:
@@ -133,16 +189,6 @@ def _assign_ids(con, province: str, next_serial: int) -> int:
     added = con.sql("SELECT count(*) FROM ids WHERE cluster_key NOT IN "
                     "(SELECT cluster_key FROM kept)").fetchall()[0][0]
     return next_serial + added
-
-
-def _golden_sql() -> str:
-    lineage = ", ".join(f"'{name}', from_{name}" for name in GOLDEN_FIELDS)
-    return f"""
-        SELECT i.golden_id, p.cluster_key, p.members,
-               {", ".join(f"p.{name}" for name in GOLDEN_FIELDS)},
-               CAST(json_object({lineage}) AS VARCHAR) AS lineage
-        FROM picked p JOIN ids i USING (cluster_key) ORDER BY i.golden_id
-    """
 
 
 def _retired_sql() -> str:
