@@ -16,7 +16,7 @@ MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 
 class SourceForm(forms.Form):
-    code = forms.SlugField(label=_("Code"), max_length=40,
+    code = forms.SlugField(label=_("Source code"), max_length=40,
                            help_text=_("Short and unique, e.g. qna-motcua-2019; it prefixes "
                                        "every record key."))
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -119,11 +119,12 @@ class SplitForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    field = forms.ChoiceField(label=_("Field"), choices=[(name, FIELD_LABELS.get(name, name))
-                                                         for name in OVERRIDABLE])
+    field = forms.ChoiceField(label=_("Data field"),
+                              choices=[(name, FIELD_LABELS.get(name, name))
+                                       for name in OVERRIDABLE])
     value = forms.CharField(label=_("Value"), required=False, max_length=300,
-                            help_text=_("Dates as dd/mm/yyyy; gender as male or female; a "
-                                        "commune by its code."))
+                            help_text=_("Dates as dd/mm/yyyy; gender as Nam or Nữ; a commune "
+                                        "by its code."))
     note = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
 

@@ -39,7 +39,7 @@ MAX_BULK = 500
 # The golden fields a steward may set, with their model field where the name differs.
 OVERRIDABLE = ("full_name", "birth_date", "gender", "national_id", "old_id_number", "phone",
                "address", "commune_code", "father_name", "mother_name", "household_ref")
-GENDERS = ("male", "female")
+GENDERS = {"male": "male", "female": "female", "nam": "male", "nữ": "female", "nu": "female"}
 ACTIONS = ("mdm.decide_pair", "mdm.decide_pairs", "mdm.split_record", "mdm.override_field",
            "mdm.clear_override", "mdm.start_run")
 
@@ -268,9 +268,9 @@ def clean_value(field: str, value: str, golden: GoldenRecord | None = None) -> s
     if field == "phone":
         return normalize_phone(value)
     if field == "gender":
-        if value not in GENDERS:
+        if value.lower() not in GENDERS:
             raise InvalidInput(_("The gender must be male or female."), code="invalid_gender")
-        return value
+        return GENDERS[value.lower()]
     if field == "commune_code":
         communes = Commune.objects.filter(code=value)
         if golden is not None:

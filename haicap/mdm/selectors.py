@@ -295,6 +295,11 @@ class Weight:
         return "up" if self.match_weight > 0 else "down"
 
     @property
+    def label(self) -> str:
+        """The comparison named as the page names its field (Splink's name otherwise)."""
+        return label(self.comparison)
+
+    @property
     def bar_width(self) -> int:
         """The bar beside the weight, in pixels (a weight of 15 fills it)."""
         return min(round(abs(self.match_weight or 0) * 8), 120)

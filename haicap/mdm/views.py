@@ -168,6 +168,7 @@ def import_mapping(request, code: str, token: str):
     preview, preview_error = _preview(table, chosen, kind)
     context = {"page": "sources", "source": source, "token": token, "form": form,
                "staged": staged, "preview": preview, "preview_error": preview_error,
+               "preview_rows": _problems_named(preview),
                "error": error, "kind": kind,
                "mappings": list(selectors.mappings(source)[:20]), "chosen": chosen}
     if request.htmx and request.method == "POST" and not error:
@@ -202,6 +203,15 @@ def _chosen_mapping(request, source, table: SourceTable, kind: str) -> Chosen:
         return Chosen(key, columns, saved.version)
     guessed = suggest_mapping(table.columns) if kind == EntityKind.PERSON else {}
     return Chosen(table.columns[0], guessed, None)
+
+
+def _problems_named(preview) -> list[tuple[object, list[tuple[str, str]]]]:
+    """Each previewed row with its problems as (the field's name on the page, message)."""
+    if preview is None:
+        return []
+    return [(row, [(selectors.label(problem.get("field", "")) if problem.get("field") else "",
+                    problem.get("message", "")) for problem in row.problems])
+            for row in preview.rows]
 
 
 def _fits(mapping, columns: list[str]) -> bool:
@@ -575,7 +585,7 @@ def _quality_section(report) -> QualitySection:
                   _("Completeness and validity: %(source)s") % {"source": report.source.name},
                   _figure(traces, barmode="group", hovermode="closest",
                           height=max(240, 60 + 26 * len(fields)),
-                          xaxis={"range": [0, 100], "ticksuffix": " %"},
+                          xaxis={"range": [0, 104], "dtick": 20, "ticksuffix": " %"},
                           yaxis={"autorange": "reversed", "automargin": True}))
     fixes = sorted((figures.get("fixes") or {}).items(), key=lambda item: -item[1])
     return QualitySection(report, chart, fields, fixes)

@@ -255,10 +255,12 @@ def test_an_override_shows_at_once_with_override_lineage_and_clearing_brings_the
                                  "mdm.clear_override"]
 
 
-def test_an_overridden_birth_date_is_read_as_day_month_year(world, steward):
+def test_an_overridden_birth_date_is_read_as_day_month_year_and_gender_in_either_language(
+        world, steward):
     review.override_field(world.an, "birth_date", "03/07/1985", steward)
+    review.override_field(world.an, "gender", "Nam", steward)
     world.an.refresh_from_db()
-    assert world.an.birth_date.isoformat() == "1985-07-03"
+    assert world.an.birth_date.isoformat() == "1985-07-03" and world.an.gender == "male"
 
 
 @pytest.mark.parametrize(("field", "value", "code"), [
@@ -268,7 +270,7 @@ def test_an_overridden_birth_date_is_read_as_day_month_year(world, steward):
     ("birth_date", "31/02/1985", "invalid_date"),
     ("birth_date", "01/01/2999", "invalid_date"),
     ("old_id_number", "12345678", "invalid_old_id_number"),
-    ("gender", "nam", "invalid_gender"),
+    ("gender", "khác", "invalid_gender"),
     ("commune_code", "00001", "unknown_commune"),
     ("lineage", "x", "unknown_field"),
 ])
