@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from haicap.ioc.models import DailyFact, DossierFact, Watermark
+from haicap.ioc.models import DailyFact, DossierFact, MonthlyFact, Watermark
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,6 +30,14 @@ class DailyFactAdmin(ReadOnlyAdmin):
                     "finished", "on_time", "late")
     list_filter = ("channel",)
     date_hierarchy = "day"
+
+
+@admin.register(MonthlyFact)
+class MonthlyFactAdmin(ReadOnlyAdmin):
+    list_display = ("month", "office_id", "procedure_id", "channel", "submitted", "received",
+                    "finished", "on_time", "late")
+    list_filter = ("channel",)
+    date_hierarchy = "month"
 
 
 @admin.register(Watermark)

@@ -3,8 +3,10 @@
 `DossierFact`: one row per dossier, what its events say (facts.fold). `DailyFact`: counts per
 day × competent office × procedure × channel, each count on the day its measure belongs to
 (received on the reception day, finished on the result day, ...), recomputed from
-`DossierFact` by one GROUP BY for the keys a batch touched. `Watermark`: how far the log is
-folded. Nothing here is written except by haicap.ioc.services.
+`DossierFact` by one GROUP BY for the keys a batch touched. `MonthlyFact`: the same counts
+summed per month, recomputed from `DailyFact` for the months those keys fall in (year-long
+views read whole months from it). `Watermark`: how far the log is folded. Nothing here is
+written except by haicap.ioc.services.
 
 The dimension columns are plain ids without database constraints: facts are derived data,
 rebuilt from the log, and the benchmark loads millions of them by COPY.
@@ -161,6 +163,60 @@ class DailyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.office_id} {self.procedure_id} {self.channel}"
+
+
+class MonthlyFact(models.Model):
+    """DailyFact summed per calendar month × office × procedure × channel (`month`: its first
+    day). Long periods read their whole months here and only the days at their edges from
+    DailyFact."""
+
+    month = models.DateField()
+    province = models.ForeignKey("units.Province", on_delete=models.DO_NOTHING,
+                                 db_constraint=False, db_index=False, related_name="+")
+    office = models.ForeignKey("core.Office", on_delete=models.DO_NOTHING, db_constraint=False,
+                               db_index=False, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.DO_NOTHING,
+                                  db_constraint=False, db_index=False, related_name="+")
+    channel = models.CharField(max_length=16)
+
+    submitted = models.PositiveIntegerField(default=0)
+    with_documents = models.PositiveIntegerField(default=0)
+    digitized = models.PositiveIntegerField(default=0)
+    supplements = models.PositiveIntegerField(default=0)
+    extensions = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)
+    complained = models.PositiveIntegerField(default=0)
+    paid = models.PositiveIntegerField(default=0)
+    paid_online = models.PositiveIntegerField(default=0)
+    received = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    signed = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    stopped = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly fact")
+        verbose_name_plural = _("monthly facts")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "procedure", "channel", "month"],
+                                    name="ioc_monthly_fact_key"),
+        ]
+        indexes = [
+            # As DailyFact's: the province overview's columns, for an index-only scan.
+            models.Index(fields=["province", "month", "channel", "procedure", "submitted",
+                                 "finished", "on_time", "late"],
+                         name="ioc_monthly_province_overview"),
+            models.Index(fields=["office", "month"], name="ioc_monthly_office_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id} {self.procedure_id} {self.channel}"
 
 
 class Watermark(models.Model):

@@ -1,10 +1,11 @@
 """Writes of the KPI facts: `refresh` folds what the event log gained since the watermark,
-`rebuild` folds everything again. Both fold a dossier with the same function (facts.fold)
-and recompute DailyFact rows from DossierFact with the same GROUP BY (docs/adr/0011-kpi-facts.md).
+`rebuild` folds everything again. Both fold a dossier with the same function (facts.fold),
+recompute DailyFact rows from DossierFact with the same GROUP BY, and MonthlyFact rows from
+DailyFact with another (docs/adr/0011-kpi-facts.md).
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from haicap.dossiers.models import Dossier, DossierDocument, DossierEvent
 from haicap.ioc import conf, facts
-from haicap.ioc.models import DAILY_MEASURES, DailyFact, DossierFact, Watermark
+from haicap.ioc.models import DAILY_MEASURES, DailyFact, DossierFact, MonthlyFact, Watermark
 
 WATERMARK = "facts"
 
@@ -33,6 +34,7 @@ class RefreshReport:
 class RebuildReport:
     dossiers: int
     daily_rows: int
+    monthly_rows: int
     watermark: int
 
 
@@ -101,8 +103,9 @@ def _locked_watermark() -> Watermark:
 
 def rebuild(*, chunk: int | None = None) -> RebuildReport:
     """Every fact again from the event log: dossiers folded chunk by chunk (by id), then all
-    DailyFact rows by one GROUP BY. The watermark is set so that the next refresh reads every
-    event that may have committed while this ran (it folds those dossiers again)."""
+    DailyFact rows by one GROUP BY and all MonthlyFact rows by another. The watermark is set
+    so that the next refresh reads every event that may have committed while this ran (it
+    folds those dossiers again)."""
     chunk = chunk or conf.rebuild_chunk()
     started = timezone.now()
     with transaction.atomic():
@@ -113,15 +116,25 @@ def rebuild(*, chunk: int | None = None) -> RebuildReport:
         DossierFact.objects.all().delete()
         dossiers = _fold_all(chunk)
         daily_rows = rebuild_daily()
+        monthly_rows = MonthlyFact.objects.count()
         mark.event_id, mark.updated_at = safe, started
         mark.save(update_fields=["event_id", "updated_at"])
-    return RebuildReport(dossiers, daily_rows, safe)
+    return RebuildReport(dossiers, daily_rows, monthly_rows, safe)
 
 
 def rebuild_daily() -> int:
-    """All DailyFact rows again from DossierFact (one GROUP BY); returns how many."""
+    """All DailyFact rows again from DossierFact (one GROUP BY), then all MonthlyFact rows
+    from them (rebuild_monthly); returns how many DailyFact rows."""
     DailyFact.objects.all().delete()
-    return _recompute_daily(None)
+    rows = _recompute_daily(None)
+    rebuild_monthly()
+    return rows
+
+
+def rebuild_monthly() -> int:
+    """All MonthlyFact rows again from DailyFact (one GROUP BY); returns how many."""
+    MonthlyFact.objects.all().delete()
+    return _recompute_monthly(None)
 
 
 def _fold_all(chunk: int) -> int:
@@ -140,7 +153,8 @@ def _fold_all(chunk: int) -> int:
 
 def fold_dossiers(dossier_ids: list[int]) -> int:
     """Fold these dossiers again and recompute the DailyFact keys their old and new facts
-    count in; returns how many keys. In the caller's transaction."""
+    count in, then the MonthlyFact keys of those days' months; returns how many DailyFact
+    keys. In the caller's transaction."""
     if not dossier_ids:
         return 0
     old = DossierFact.objects.filter(dossier_id__in=dossier_ids)
@@ -155,6 +169,10 @@ def fold_dossiers(dossier_ids: list[int]) -> int:
                                     batch_size=2000)
     for keys in _chunks(sorted(touched, key=str), 500):
         _recompute_daily(keys)
+    months = {(office, procedure, channel, day.replace(day=1))
+              for office, procedure, channel, day in touched}
+    for keys in _chunks(sorted(months, key=str), 500):
+        _recompute_monthly(keys)
     return len(touched)
 
 
@@ -222,3 +240,42 @@ def _keys_values(keys: list | None) -> tuple[str, list]:
         return "", []
     rows = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
     return f"VALUES {rows}", [value for key in keys for value in key]
+
+
+# -- MonthlyFact from DailyFact --------------------------------------------------------------------
+
+def _recompute_monthly(keys: list | None) -> int:
+    """Replace the MonthlyFact rows of `keys` ((office, procedure, channel, first day of the
+    month); None: all) by the sums of their DailyFact rows, one GROUP BY. A key selects its
+    DailyFact rows by a join on a VALUES list with the month's day range, which the DailyFact
+    key index answers."""
+    quote = connection.ops.quote_name
+    monthly, daily = quote(MonthlyFact._meta.db_table), quote(DailyFact._meta.db_table)
+    columns = ", ".join(quote(name) for name in DAILY_MEASURES)
+    sums = ", ".join(f"SUM(d.{quote(name)})" for name in DAILY_MEASURES)
+    month, params = connection.ops.date_trunc_sql("month", "d.day", ())
+    source = f"{daily} AS d"
+    if keys is not None:
+        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
+        source += (f" JOIN (VALUES {rows}) AS k ON d.office_id = k.column1 AND "
+                   "d.procedure_id = k.column2 AND d.channel = k.column3 AND "
+                   "d.day >= k.column4 AND d.day < k.column5")
+    insert = (f"INSERT INTO {monthly} (month, province_id, office_id, procedure_id, channel, "
+              f"{columns}) SELECT {month}, MIN(d.province_id), d.office_id, d.procedure_id, "
+              f"d.channel, {sums} FROM {source} "
+              "GROUP BY 1, d.office_id, d.procedure_id, d.channel")
+    with connection.cursor() as cursor:
+        if keys is None:
+            cursor.execute(insert, params)
+            return cursor.rowcount
+        key_sql, key_params = _keys_values(keys)
+        cursor.execute(f"DELETE FROM {monthly} WHERE (office_id, procedure_id, channel, month) "
+                       f"IN ({key_sql})", key_params)
+        ranges = [value for office, procedure, channel, first in keys
+                  for value in (office, procedure, channel, first, _next_month(first))]
+        cursor.execute(insert, [*params, *ranges])
+        return cursor.rowcount
+
+
+def _next_month(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1)

@@ -8,11 +8,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from haicap.dossiers import engine
 from haicap.dossiers.models import DossierEvent, Status
-from haicap.dossiers.testing import at, build_province, local, submit
+from haicap.dossiers.testing import act, at, build_province, local, submit
 from haicap.dossiers.tests.test_timers import run_worker
 from haicap.ioc import demo, facts, services, tasks
-from haicap.ioc.models import DailyFact, DossierFact, Watermark
+from haicap.ioc.models import DAILY_MEASURES, DailyFact, DossierFact, MonthlyFact, Watermark
 from haicap.ioc.tests.facts_scenario import play
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +24,15 @@ def province() -> dict:
     return build_province()
 
 
-def snapshot() -> tuple[list, list]:
+def snapshot() -> tuple[list, list, list]:
     dossier_rows = list(DossierFact.objects.order_by("dossier_id").values())
     daily_rows = [{name: value for name, value in row.items() if name != "id"}
                   for row in DailyFact.objects.order_by("office_id", "procedure_id", "channel",
                                                          "day").values()]
-    return dossier_rows, daily_rows
+    monthly_rows = [{name: value for name, value in row.items() if name != "id"}
+                    for row in MonthlyFact.objects.order_by("office_id", "procedure_id",
+                                                            "channel", "month").values()]
+    return dossier_rows, daily_rows, monthly_rows
 
 
 def by_dossier(dossiers: dict) -> dict:
@@ -44,6 +48,43 @@ def test_rebuild_gives_the_numbers_the_incremental_refresh_gave(province, monkey
     assert snapshot() == incremental
     assert len(incremental[0]) == len(dossiers)
     assert sum(row["submitted"] for row in incremental[1]) == len(dossiers)
+    assert sum(row["submitted"] for row in incremental[2]) == len(dossiers)
+
+
+def test_monthly_facts_are_the_daily_facts_summed_per_month_after_each_refresh(province,
+                                                                              monkeypatch):
+    """Reception in March, result in April: both months' rows follow each refresh."""
+    at(monkeypatch, 2025, 3, 31, 9, 0)
+    dossier = submit(desk=province["hai_chau"])
+    services.refresh()
+    assert monthly_sums() == daily_sums_by_month()
+
+    at(monkeypatch, 2025, 4, 1, 9, 0)
+    act(engine.forward, province["specialist"], dossier)
+    act(engine.approve, province["leader"], dossier)
+    services.refresh()
+
+    assert monthly_sums() == daily_sums_by_month()
+    assert {(row["month"], row["submitted"], row["finished"]) for row in monthly_sums()} == {
+        (date(2025, 3, 1), 1, 0), (date(2025, 4, 1), 0, 1)}
+
+
+def monthly_sums() -> list[dict]:
+    return [{name: value for name, value in row.items() if name not in ("id", "province_id")}
+            for row in MonthlyFact.objects.order_by("month", "office_id", "procedure_id",
+                                                    "channel").values()]
+
+
+def daily_sums_by_month() -> list[dict]:
+    found: dict = {}
+    for row in DailyFact.objects.order_by("day").values():
+        key = (row["day"].replace(day=1), row["office_id"], row["procedure_id"], row["channel"])
+        total = found.setdefault(key, dict.fromkeys(DAILY_MEASURES, 0))
+        for name in DAILY_MEASURES:
+            total[name] += row[name]
+    return [{"month": month, "office_id": office, "procedure_id": procedure,
+             "channel": channel, **total}
+            for (month, office, procedure, channel), total in sorted(found.items())]
 
 
 def test_the_fold_counts_each_dossier_of_the_week_by_the_law(province, monkeypatch):
