@@ -1,0 +1,103 @@
+"""Train a model on standardized records and score pairs with it, on DuckDB.
+
+Training (seeded): the share of matching pairs from near-certain rules, u by random sampling of
+record pairs, m by expectation maximisation on two blocking rules that leave each other's columns
+free. The saved Splink JSON is what predict, the Spark run and the next month's run reuse.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from haicap.mdm.matching import settings as matching_settings
+from haicap.mdm.matching.model import Model, trained_on
+
+U_SAMPLE_PAIRS = 3e6
+EM_MAX_PAIRS = 2e6
+U_FLOOR = 1 / U_SAMPLE_PAIRS
+M_FLOOR = 1e-3
+
+logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Scored candidate pairs at or above the review threshold: record_key_l < record_key_r,
+    match_probability, match_weight, and gamma_<comparison> (int8) / bf_<comparison> (float64)
+    per comparison."""
+    table: pa.Table
+
+
+def matching_input(records: pa.Table) -> pa.Table:
+    con = duckdb.connect()
+    try:
+        con.register("records", records)
+        return con.sql(matching_settings.input_sql("records")).to_arrow_table()
+    finally:
+        con.close()
+
+
+def _linker(prepared: pa.Table, settings: dict):
+    from splink import DuckDBAPI, Linker
+
+    api = DuckDBAPI()
+    frame = api.register(prepared)
+    return Linker(frame, settings, log_level=None)
+
+
+def train(records: pa.Table, *, seed: int = 0, description: str = "") -> Model:
+    prepared = matching_input(records)
+    # A fixed linker id: the same records and seed give the same saved JSON.
+    linker = _linker(prepared, {**matching_settings.initial_settings(),
+                                "linker_uid": f"mdm{seed}"})
+    linker.training.estimate_probability_two_random_records_match(
+        list(matching_settings.DETERMINISTIC_RULES),
+        recall=matching_settings.DETERMINISTIC_RECALL)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    for rule in matching_settings.TRAINING_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS)
+    saved = _completed(linker.misc.save_model_to_json())
+    return Model(splink_settings=saved, trained_on=trained_on(
+        records, seed=seed, description=description,
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds")))
+
+
+def _completed(saved: dict) -> dict:
+    """Levels training never saw get floor values instead of none (or zero, which Splink refuses
+    to load): u — as rare as one pair in the whole u sample; m — one match in a thousand. The
+    floors are written into the saved JSON, so every run of the model uses the same numbers."""
+    for comparison in saved["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level["sql_condition"] == "ELSE":
+                continue
+            if level.get("u_probability", 0.0) <= 0.0:
+                level["u_probability"] = U_FLOOR
+            if level.get("m_probability", 0.0) <= 0.0:
+                level["m_probability"] = M_FLOOR
+    return saved
+
+
+def predict(records: pa.Table, model: Model, *, threshold: float) -> Pairs:
+    linker = _linker(matching_input(records), model.splink_settings)
+    scored = linker.inference.predict(threshold_match_probability=threshold,
+                                      warning_mode="never")
+    con = linker._db_api.duckdb_con
+    return Pairs(table=con.sql(pairs_sql(scored.physical_name, model)).to_arrow_table())
+
+
+def pairs_sql(table: str, model: Model) -> str:
+    """Splink's prediction columns narrowed and typed for the contract (columns qualified, so
+    an output name never stands for an input of the same name)."""
+    columns = ["least(p.record_key_l, p.record_key_r) AS record_key_l",
+               "greatest(p.record_key_l, p.record_key_r) AS record_key_r",
+               "CAST(p.match_probability AS DOUBLE) AS match_probability",
+               "CAST(p.match_weight AS DOUBLE) AS match_weight"]
+    for name in model.comparison_names:
+        columns += [f"CAST(p.gamma_{name} AS TINYINT) AS gamma_{name}",
+                    f"CAST(pow(2, p.mw_{name}) AS DOUBLE) AS bf_{name}"]
+    return f"SELECT {', '.join(columns)} FROM {table} AS p"
+

@@ -1,0 +1,179 @@
+"""What is compared and which pairs are compared at all: the Splink settings our models start
+from, and the matching input they read.
+
+Comparisons are written as plain SQL levels over columns the matching input prepares (folded
+names, the name's words sorted, birth day/month/day-number as integers), so the same saved model
+runs on DuckDB and, after a function-name translation (`spark.py`), on Spark.
+
+Blocking: Nguyễn is about 38 % of people, so no rule blocks on a surname alone. Several narrow
+rules each catch what the others miss (a CCCD typo is caught by the phone or by birth date and
+given name; a swapped day/month by full name and birth year, and so on), and every blocking key is
+capped: a key value shared by more than `cap` records (a clinic's phone typed for every patient,
+"nguyen van an" born 1990 in a big province) is dropped from that rule, so no block grows
+quadratically and the pair count stays near-linear in the record count. Records dropped from one
+rule are still reached by the others.
+"""
+
+from dataclasses import dataclass
+
+UNIQUE_ID = "record_key"
+
+
+@dataclass(frozen=True)
+class BlockingKey:
+    name: str
+    expression: str  # SQL over the standardized record, DuckDB dialect
+    cap: int         # more records than this with one key value: the value is not used
+
+
+BLOCKING_KEYS = (
+    BlockingKey("block_cccd", "national_id", 8),
+    BlockingKey("block_cmnd", "old_id_number", 8),
+    BlockingKey("block_phone", "phone", 12),
+    BlockingKey("block_dob_given", "CAST(birth_date AS VARCHAR) || '|' || given_folded", 60),
+    BlockingKey("block_dob_commune", "CAST(birth_date AS VARCHAR) || '|' || commune_code", 60),
+    BlockingKey("block_name_year", "name_folded || '|' || CAST(birth_year AS VARCHAR)", 60),
+    BlockingKey("block_initials_dob", "initials || '|' || CAST(birth_date AS VARCHAR)", 60),
+    BlockingKey("block_name_commune", "name_sorted || '|' || commune_code", 60),
+)
+
+# The two rules EM trains m on: each leaves the other's columns free to be estimated.
+TRAINING_BLOCKS = ("l.block_cccd = r.block_cccd", "l.block_dob_given = r.block_dob_given")
+# Pairs we take as near-certain when estimating the share of matching pairs.
+DETERMINISTIC_RULES = (
+    "l.national_id = r.national_id",
+    "l.name_folded = r.name_folded AND l.birth_date = r.birth_date",
+)
+DETERMINISTIC_RECALL = 0.8
+
+
+def _null(*columns: str) -> dict:
+    sides = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return {"sql_condition": sides, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _level(condition: str, label: str) -> dict:
+    return {"sql_condition": condition, "label_for_charts": label}
+
+
+ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
+
+
+def comparisons() -> list[dict]:
+    return [
+        {"output_column_name": "name", "comparison_description": "full name, folded",
+         "comparison_levels": [
+             _null("name_folded"),
+             _level("name_folded_l = name_folded_r", "same full name"),
+             _level("name_sorted_l = name_sorted_r", "same words, another order"),
+             _level("jaro_winkler_similarity(name_folded_l, name_folded_r) >= 0.95",
+                    "Jaro-Winkler ≥ 0.95"),
+             _level("levenshtein(name_folded_l, name_folded_r) <= 2", "one or two edits"),
+             _level("jaro_winkler_similarity(name_folded_l, name_folded_r) >= 0.88",
+                    "Jaro-Winkler ≥ 0.88"),
+             ELSE]},
+        {"output_column_name": "given_name", "comparison_description": "given name, folded",
+         "comparison_levels": [
+             _null("given_folded"),
+             _level("given_folded_l = given_folded_r", "same given name"),
+             _level("jaro_winkler_similarity(given_folded_l, given_folded_r) >= 0.9",
+                    "Jaro-Winkler ≥ 0.9"),
+             ELSE]},
+        {"output_column_name": "family_name", "comparison_description": "family name, folded",
+         "comparison_levels": [
+             _null("family_folded"),
+             _level("family_folded_l = family_folded_r", "same family name"),
+             ELSE]},
+        {"output_column_name": "birth_date", "comparison_description": "date of birth",
+         "comparison_levels": [
+             _null("birth_year"),
+             _level("birth_date_l = birth_date_r", "same date"),
+             _level("birth_year_l = birth_year_r AND birth_day_l = birth_month_r "
+                    "AND birth_month_l = birth_day_r", "day and month swapped"),
+             _level("(birth_date_l IS NULL OR birth_date_r IS NULL) "
+                    "AND birth_year_l = birth_year_r", "same year, one side year only"),
+             _level("abs(birth_days_l - birth_days_r) <= 365", "within a year"),
+             ELSE]},
+        {"output_column_name": "national_id", "comparison_description": "CCCD",
+         "comparison_levels": [
+             _null("national_id"),
+             _level("national_id_l = national_id_r", "same CCCD"),
+             _level("damerau_levenshtein(national_id_l, national_id_r) <= 1",
+                    "one digit wrong or two swapped"),
+             ELSE]},
+        {"output_column_name": "old_id_number", "comparison_description": "old CMND",
+         "comparison_levels": [
+             _null("old_id_number"),
+             _level("old_id_number_l = old_id_number_r", "same CMND"),
+             ELSE]},
+        {"output_column_name": "address", "comparison_description": "commune and street",
+         "comparison_levels": [
+             _null("address"),
+             _level("commune_code_l = commune_code_r "
+                    "AND jaro_winkler_similarity(address_l, address_r) >= 0.92",
+                    "same commune, street alike"),
+             _level("commune_code_l = commune_code_r", "same commune"),
+             _level("province_code_l = province_code_r", "same province"),
+             ELSE]},
+        {"output_column_name": "phone", "comparison_description": "phone",
+         "comparison_levels": [
+             _null("phone"),
+             _level("phone_l = phone_r", "same phone"),
+             ELSE]},
+        {"output_column_name": "gender", "comparison_description": "gender",
+         "comparison_levels": [
+             _null("gender"),
+             _level("gender_l = gender_r", "same gender"),
+             ELSE]},
+        {"output_column_name": "parents", "comparison_description": "parents' names, folded",
+         "comparison_levels": [
+             {"sql_condition": "(father_folded_l IS NULL OR father_folded_r IS NULL) "
+                               "AND (mother_folded_l IS NULL OR mother_folded_r IS NULL)",
+              "label_for_charts": "missing", "is_null_level": True},
+             _level("father_folded_l = father_folded_r AND mother_folded_l = mother_folded_r",
+                    "both parents' names"),
+             _level("father_folded_l = father_folded_r OR mother_folded_l = mother_folded_r",
+                    "one parent's name"),
+             ELSE]},
+    ]
+
+
+def blocking_rules() -> list[str]:
+    return [f"l.{key.name} = r.{key.name}" for key in BLOCKING_KEYS]
+
+
+def initial_settings() -> dict:
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": UNIQUE_ID,
+        "comparisons": comparisons(),
+        "blocking_rules_to_generate_predictions": blocking_rules(),
+        # Splink 5 writes gamma_<comparison> only with the matching columns; pairs_sql keeps
+        # what the contract needs.
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": [],
+    }
+
+
+def input_sql(table: str) -> str:
+    """The matching input from a standardized-records table: comparison columns and capped
+    blocking keys (DuckDB SQL)."""
+    prepared = f"""
+        SELECT record_key, name_folded,
+               array_to_string(list_sort(string_split(name_folded, ' ')), ' ') AS name_sorted,
+               array_to_string(list_transform(string_split(name_folded, ' '),
+                                              lambda w: left(w, 1)), '') AS initials,
+               given_folded, family_folded, birth_date,
+               CAST(birth_year AS INTEGER) AS birth_year,
+               CAST(month(birth_date) AS INTEGER) AS birth_month,
+               CAST(day(birth_date) AS INTEGER) AS birth_day,
+               CAST(date_diff('day', DATE '1970-01-01', birth_date) AS INTEGER) AS birth_days,
+               gender, national_id, old_id_number, phone, commune_code, province_code,
+               strip_accents(lower(address)) AS address, father_folded, mother_folded
+        FROM {table}
+    """
+    keys = ",\n".join(
+        f"CASE WHEN count(*) OVER (PARTITION BY {key.expression}) <= {key.cap} "
+        f"THEN {key.expression} END AS {key.name}" for key in BLOCKING_KEYS)
+    return f"WITH prepared AS ({prepared}) SELECT *, {keys} FROM prepared"
