@@ -191,7 +191,15 @@ _FIELD_READINGS = ((UTF8_AS_CP1252, utf8_field), (TCVN3, tcvn3_field), (VNI, vni
 def could_be_mojibake(text: str) -> bool:
     """Only ASCII and Windows-1252 characters, at least one of them not ASCII: Unicode
     Vietnamese almost always has a letter beyond (ă, đ, ơ, ư, ạ…), mojibake never does."""
-    return not text.isascii() and _MOJIBAKE_ONLY.fullmatch(text) is not None
+    if text.isascii():
+        return False
+    for codec in ("latin-1", "cp1252"):
+        try:
+            text.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        return True
+    return _MOJIBAKE_ONLY.fullmatch(text) is not None  # both, mixed
 
 
 @lru_cache(maxsize=65536)

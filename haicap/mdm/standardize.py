@@ -1,11 +1,15 @@
 """Standardizing mapped person records before matching: names, dates, gender, identifiers, phones
 and addresses in one form, every change recorded per field with a stable rule code.
 
-The work is columnar: DuckDB SQL over the Arrow table, and Python only on *distinct* values (a
-name, a date as written, an address) — a million people have far fewer distinct names and
+The work is columnar: pyarrow.compute over the Arrow columns (rows keep their order; each
+distinct value is looked up with ``index_in`` and ``take``), and Python only on *distinct* values
+(a name, a date as written, an address) — a million people have far fewer distinct names and
 dates than records. The scalar readers (``read_name``, ``read_date``, ``read_gender``, and
 ``identifiers.read_phone`` / ``read_national_id``) are what the bulk path applies to those
-distinct values; ``standardize_row`` runs the bulk path on one row for the import preview.
+distinct values. Values already in standard form (an ISO or dd/mm/yyyy date, a current phone
+number, a well-formed CCCD, a 9-digit CMND, an old 11-digit mobile prefix) are taken in Arrow
+without Python; tests pin that both paths agree. ``standardize_row`` runs the bulk path on one
+row for the import preview.
 
 Choices, written down:
 
@@ -31,13 +35,13 @@ Choices, written down:
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.utils.translation import gettext_lazy as _
 
 from haicap.core.text import fold
@@ -407,20 +411,34 @@ def _resolve_distinct(texts: list[str], resolve) -> dict:
         head, rest = split.get(text, ("", ""))
         result = by_rest.get(rest) if rest else None
         if result is not None and result.status == RESOLVED:
-            street = ", ".join(part for part in (head, result.street) if part)
-            found[text] = replace(result, input=text, street=street)
+            found[text] = _Resolved(", ".join(part for part in (head, result.street) if part),
+                                    result)
         else:
             whole.append(text)
     if whole:
-        found.update(zip(whole, resolve(whole), strict=True))
+        found.update((text, _Resolved(result.street, result))
+                     for text, result in zip(whole, resolve(whole), strict=True))
     return found
 
 
-def _address_reading(text: str, rules: list[str], result) -> AddressReading:
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    street: str
+    result: object  # AddressResult
+
+    @property
+    def new_address(self) -> str:
+        """As AddressResult.new_address, with this street."""
+        return ", ".join(part for part in (self.street, self.result.commune.name,
+                                           self.result.province.name) if part)
+
+
+def _address_reading(text: str, rules: list[str], resolved: "_Resolved") -> AddressReading:
     from haicap.units.address import AMBIGUOUS, RESOLVED
 
+    result = resolved.result
     if result.status == RESOLVED:
-        new = result.new_address
+        new = resolved.new_address
         return AddressReading(new, result.commune.code, result.province.code,
                               (*rules, "address_units") if new != text else tuple(rules))
     provinces = {candidate.province.code for candidate in result.candidates}
@@ -448,7 +466,6 @@ RECORD_SCHEMA = pa.schema([
 ])
 FIX_SCHEMA = pa.schema([("record_key", pa.string()), ("field", pa.string()),
                         ("rule", pa.string()), ("before", pa.string()), ("after", pa.string())])
-_RULE_LIST = pa.list_(pa.string())
 
 
 @dataclass(frozen=True)
@@ -482,212 +499,342 @@ class Standardized:
 
 def standardize(raw: pa.Table, *, resolve_addresses=None, today: date | None = None
                 ) -> Standardized:
-    """The canonical raw person table (all text) → standardized records and their fixes."""
+    """The canonical raw person table (all text) → standardized records (same order) and the
+    fixes."""
     today = today or date.today()
-    con = duckdb.connect()
-    try:
-        con.register("raw", _with_all_columns(raw))
-        con.execute(_PREPARE)
-        for name, table in _lookups(con, resolve_addresses, today).items():
-            con.register(name, table)
-        con.execute(_JOIN)
-        con.register("cccd", _cccd_lookup(con))
-        con.execute(_FINAL)
-        records = con.sql(f"SELECT {', '.join(RECORD_SCHEMA.names)} FROM final ORDER BY ordinal"
-                          ).to_arrow_table().cast(RECORD_SCHEMA)
-        fixes = con.sql(_FIXES).to_arrow_table().cast(FIX_SCHEMA)
-    finally:
-        con.close()
-    return Standardized(records, fixes)
+    columns = _with_all_columns(raw)
+    keys = columns["record_key"]
+    fixes = _Fixes(keys)
+    names, name_rows = _names(columns, fixes)
+    birth = _dates(columns["birth_date"], today)
+    gender_reading = _genders(columns["gender"])
+    phone = _phones(columns["phone"])
+    id_number = _id_numbers(columns["national_id"])
+    address = _addresses(columns["address"], resolve_addresses)
+    check = _cccd(id_number.national_id, birth.year, gender_reading.value)
+    birth_year = pc.coalesce(birth.year, check.year)
+    gender = pc.coalesce(gender_reading.value, check.gender)
+    birth_after = pc.coalesce(pc.cast(birth.value, pa.string()), pc.cast(birth_year, pa.string()))
+    fixes.add("birth_date", birth.rules, columns["birth_date"], birth_after)
+    fixes.when("birth_date", pc.and_(pc.is_null(birth.year), pc.is_valid(check.year)),
+               "birth_year_from_cccd", columns["birth_date"], birth_after)
+    fixes.add("gender", gender_reading.rules, columns["gender"], gender)
+    fixes.when("gender", pc.and_(pc.is_null(gender_reading.value), pc.is_valid(check.gender)),
+               "gender_from_cccd", columns["gender"], gender)
+    id_after = pc.coalesce(id_number.national_id, id_number.old_id_number)
+    for rules in id_number.rules:
+        fixes.add("national_id", rules, columns["national_id"], id_after)
+    fixes.add("national_id", check.rules, columns["national_id"], id_after)
+    for rules in phone.rules:
+        fixes.add("phone", rules, columns["phone"], phone.value)
+    fixes.add("address", address.rules, columns["address"], address.address)
+    updated = _dates(columns["updated_at"], today)
+    fixes.add("updated_at", updated.rules, columns["updated_at"],
+              pc.cast(updated.value, pa.string()))
+    records = pa.table({
+        "record_key": keys, "source": columns["source"],
+        "full_name": name_rows["full"].name, "family_name": name_rows["full"].family,
+        "middle_name": name_rows["full"].middle, "given_name": name_rows["full"].given,
+        "name_folded": name_rows["full"].folded,
+        "family_folded": name_rows["full"].family_folded,
+        "given_folded": name_rows["full"].given_folded,
+        "birth_date": birth.value, "birth_year": birth_year, "gender": gender,
+        "national_id": id_number.national_id, "old_id_number": id_number.old_id_number,
+        "phone": phone.value, "address": address.address,
+        "commune_code": address.commune_code, "province_code": address.province_code,
+        "father_name": name_rows["father"].name, "mother_name": name_rows["mother"].name,
+        "father_folded": name_rows["father"].folded,
+        "mother_folded": name_rows["mother"].folded,
+        "household_ref": _text(columns["household_ref"]), "updated_at": updated.value,
+    }, schema=RECORD_SCHEMA)
+    del names
+    return Standardized(records, fixes.table())
 
 
 def standardize_row(values: dict[str, str], *, resolve_addresses=None) -> list[Fix]:
     """The fixes the standardization makes to one row of canonical values (import preview)."""
     row = {name: [values.get(name) or None] for name in RAW_COLUMNS}
     row["record_key"] = ["row"]
-    result = standardize(pa.table(row, schema=pa.schema([(n, pa.string()) for n in RAW_COLUMNS])),
-                         resolve_addresses=resolve_addresses)
+    result = standardize(pa.table(row, schema=_RAW_SCHEMA), resolve_addresses=resolve_addresses)
     return [Fix(fix["field"], fix["rule"], fix["before"], fix["after"])
             for fix in result.fixes.to_pylist()]
 
 
-def _with_all_columns(raw: pa.Table) -> pa.Table:
-    columns = {name: raw.column(name).cast(pa.string()) if name in raw.column_names
-               else pa.nulls(raw.num_rows, pa.string()) for name in RAW_COLUMNS}
-    columns["ordinal"] = pa.array(np.arange(raw.num_rows, dtype=np.int64))
-    return pa.table(columns)
+_RAW_SCHEMA = pa.schema([(name, pa.string()) for name in RAW_COLUMNS])
+_NULL_TEXT = pa.scalar(None, pa.string())
 
 
-_PROVINCES = ", ".join(f"'{code}'" for code in sorted(CCCD_PROVINCE_CODES))
-_PREPARE = f"""
-CREATE TEMP TABLE prep AS
-SELECT *,
-    coalesce(regexp_full_match(phone_in, '{ids.CURRENT_PHONE}'), false) AS phone_ok,
-    coalesce(regexp_full_match(id_in, '\\d{{12}}') AND left(id_in, 3) IN ({_PROVINCES}), false)
-        AS id_ok
-FROM (
-    SELECT ordinal, record_key, source,
-        coalesce(nullif(trim(full_name), ''),
-                 nullif(concat_ws(' ', nullif(trim(family_name), ''),
-                                  nullif(trim(middle_name), ''), nullif(trim(given_name), '')),
-                        '')) AS name_in,
-        nullif(trim(full_name), '') IS NULL AND (
-            len(regexp_split_to_array(trim(coalesce(family_name, '')), '\\s+')) > 1
-            OR len(regexp_split_to_array(trim(coalesce(given_name, '')), '\\s+')) > 1)
-            AS resplit,
-        nullif(trim(father_name), '') AS father_in, nullif(trim(mother_name), '') AS mother_in,
-        nullif(regexp_replace(trim(birth_date), '{TIME_PART}', ''), '') AS birth_in,
-        nullif(regexp_replace(trim(updated_at), '{TIME_PART}', ''), '') AS updated_in,
-        nullif(trim(gender), '') AS gender_in,
-        nullif(regexp_replace(phone, '{ids.PHONE_SEPARATORS_RE2}', '', 'g'), '') AS phone_in,
-        nullif(regexp_replace(national_id, '{ids.ID_SEPARATORS_RE2}', '', 'g'), '') AS id_in,
-        nullif(trim(address), '') AS address_in,
-        nullif(trim(household_ref), '') AS household_ref,
-        birth_date AS birth_raw, updated_at AS updated_raw, gender AS gender_raw,
-        phone AS phone_raw, national_id AS id_raw, address AS address_raw,
-        father_name AS father_raw, mother_name AS mother_raw
-    FROM raw
-)
-"""
+def _with_all_columns(raw: pa.Table) -> dict[str, pa.Array]:
+    columns = {}
+    for name in RAW_COLUMNS:
+        if name not in raw.column_names:
+            columns[name] = pa.nulls(raw.num_rows, pa.string())
+            continue
+        column = raw.column(name)
+        if column.type != pa.string():
+            column = pc.cast(column, pa.string())
+        columns[name] = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return columns
 
 
-def _distinct(con, sql: str) -> list[str]:
-    return con.sql(sql).to_arrow_table().column(0).to_pylist()
+def _text(values: pa.Array) -> pa.Array:
+    """Trimmed, blank → null."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.equal(trimmed, ""), _NULL_TEXT, trimmed)
 
 
-def _lookups(con, resolve_addresses, today: date) -> dict[str, pa.Table]:
-    names = _distinct(con, "SELECT DISTINCT v FROM (SELECT name_in v FROM prep UNION ALL "
-                           "SELECT father_in FROM prep UNION ALL SELECT mother_in FROM prep) "
-                           "WHERE v IS NOT NULL")
-    name_readings = [read_name(text) for text in names]
-    dates = _distinct(con, "SELECT DISTINCT v FROM (SELECT birth_in v FROM prep UNION ALL "
-                           "SELECT updated_in FROM prep) WHERE v IS NOT NULL")
-    date_readings = [read_date(text, today) for text in dates]
-    genders = _distinct(con, "SELECT DISTINCT gender_in FROM prep WHERE gender_in IS NOT NULL")
-    gender_readings = [read_gender(text) for text in genders]
-    phones = _distinct(con, "SELECT DISTINCT phone_in FROM prep "
-                            "WHERE phone_in IS NOT NULL AND NOT phone_ok")
-    phone_readings = [ids.read_phone(text) for text in phones]
-    id_texts = _distinct(con, "SELECT DISTINCT id_in FROM prep WHERE id_in IS NOT NULL AND "
-                              "NOT id_ok")
-    id_readings = [ids.read_national_id(text) for text in id_texts]
-    addresses = _distinct(con, "SELECT DISTINCT address_in FROM prep "
-                               "WHERE address_in IS NOT NULL")
-    address_readings = read_addresses(addresses, resolve_addresses)
-    return {
-        "names": _table(names, name_readings, {
-            "name": "name", "family": "family", "middle": "middle", "given": "given",
-            "folded": "folded", "family_folded": "family_folded",
-            "given_folded": "given_folded"}),
-        "dates": _table(dates, date_readings, {"value": "value", "year": "year"},
-                        {"value": pa.date32(), "year": pa.int16()}),
-        "genders": _table(genders, gender_readings, {"value": "value"}),
-        "phones": _table(phones, phone_readings, {"phone": "phone"}),
-        "id_numbers": _table(id_texts, id_readings, {"national_id": "national_id",
-                                                     "old_id_number": "old_id_number"}),
-        "addresses": _table(addresses, address_readings, {
-            "address": "address", "commune_code": "commune_code",
-            "province_code": "province_code"}),
-    }
+def _lookup(values: pa.Array, keys: list, readings: list, fields: dict[str, pa.DataType]):
+    """Each reading's fields, row by row: `values` looked up among the distinct `keys`."""
+    where = pc.index_in(values, value_set=pa.array(keys, pa.string()))
+    found = {}
+    for name, kind in fields.items():
+        column = pa.array([getattr(reading, name) for reading in readings], kind)
+        found[name] = column.take(where)
+    found["rules"] = _rule_lists([reading.rules for reading in readings]).take(where)
+    return found
 
 
-def _table(keys: list[str], readings: list, fields: dict[str, str],
-           types: dict[str, pa.DataType] | None = None) -> pa.Table:
-    types = types or {}
-    columns = {"k": pa.array(keys, pa.string())}
-    for column, attribute in fields.items():
-        columns[column] = pa.array([getattr(reading, attribute) for reading in readings],
-                                   types.get(column, pa.string()))
-    columns["rules"] = pa.array([list(reading.rules) or None for reading in readings], _RULE_LIST)
-    return pa.table(columns)
+def _rule_lists(rules: list[tuple[str, ...]]) -> pa.Array:
+    """Tuples of rule codes → a list<string> column (null for none), built in Arrow: making
+    lists from Python objects is slow."""
+    joined = pa.array([",".join(item) or None for item in rules], pa.string())
+    return pc.split_pattern(joined, ",")
 
 
-_JOIN = """
-CREATE TEMP TABLE joined AS
-SELECT p.ordinal, p.record_key, p.source, p.name_in, p.father_raw, p.mother_raw,
-    n.name AS full_name, n.family AS family_name, n.middle AS middle_name, n.given AS given_name,
-    n.folded AS name_folded, n.family_folded, n.given_folded,
-    CASE WHEN p.resplit THEN list_append(coalesce(n.rules, []), 'name_split') ELSE n.rules END
-        AS name_rules,
-    b.value AS birth_date, b.year AS birth_year, b.rules AS birth_rules, p.birth_raw,
-    g.value AS gender, g.rules AS gender_rules, p.gender_raw,
-    CASE WHEN p.phone_ok THEN p.phone_in ELSE ph.phone END AS phone, ph.rules AS phone_rules,
-    p.phone_raw,
-    CASE WHEN p.id_ok THEN p.id_in ELSE i.national_id END AS national_id, i.old_id_number,
-    i.rules AS id_rules, p.id_raw,
-    a.address, a.commune_code, a.province_code, a.rules AS address_rules, p.address_raw,
-    f.name AS father_name, f.folded AS father_folded, f.rules AS father_rules,
-    m.name AS mother_name, m.folded AS mother_folded, m.rules AS mother_rules,
-    p.household_ref, u.value AS updated_at, u.rules AS updated_rules, p.updated_raw
-FROM prep p
-LEFT JOIN names n ON n.k = p.name_in
-LEFT JOIN names f ON f.k = p.father_in
-LEFT JOIN names m ON m.k = p.mother_in
-LEFT JOIN dates b ON b.k = p.birth_in
-LEFT JOIN dates u ON u.k = p.updated_in
-LEFT JOIN genders g ON g.k = p.gender_in
-LEFT JOIN phones ph ON ph.k = p.phone_in
-LEFT JOIN id_numbers i ON i.k = p.id_in
-LEFT JOIN addresses a ON a.k = p.address_in
-"""
-
-_CCCD_KEYS = """
-SELECT DISTINCT CAST(substr(national_id, 4, 1) AS INTEGER) AS digit,
-    CAST(substr(national_id, 5, 2) AS INTEGER) AS yy,
-    coalesce(birth_year, -1) AS by, coalesce(gender, '') AS g
-FROM joined WHERE national_id IS NOT NULL
-"""
+def _distinct(*arrays: pa.Array, where: pa.Array | None = None) -> list[str]:
+    values = pa.chunked_array([array.filter(where) if where is not None else array
+                               for array in arrays], pa.string())
+    return pc.unique(pc.drop_null(values)).to_pylist()
 
 
-def _cccd_lookup(con) -> pa.Table:
-    keys = con.sql(_CCCD_KEYS).to_arrow_table().to_pylist()
-    checks = [ids.check_cccd(key["digit"], key["yy"], None if key["by"] < 0 else key["by"],
-                             key["g"] or None) for key in keys]
-    return pa.table({
-        "digit": pa.array([key["digit"] for key in keys], pa.int32()),
-        "yy": pa.array([key["yy"] for key in keys], pa.int32()),
-        "by": pa.array([key["by"] for key in keys], pa.int32()),
-        "g": pa.array([key["g"] for key in keys], pa.string()),
-        "rules": pa.array([list(check.rules) or None for check in checks], _RULE_LIST),
-        "id_year": pa.array([check.birth_year for check in checks], pa.int16()),
-        "id_gender": pa.array([check.gender for check in checks], pa.string()),
-    })
+class _Fixes:
+    """The fixes table, gathered field by field without a per-row loop."""
+
+    def __init__(self, keys: pa.Array):
+        self.keys = keys
+        self.parts: list[pa.Table] = []
+
+    def add(self, field: str, rules: pa.Array, before: pa.Array, after: pa.Array) -> None:
+        """Rules per row (a list, or null for none)."""
+        mask = pc.is_valid(rules)
+        chosen = rules.filter(mask)
+        rows = pc.list_parent_indices(chosen)
+        flat = pc.list_flatten(chosen)
+        self._part(field, flat, self.keys.filter(mask).take(rows),
+                   before.filter(mask).take(rows), after.filter(mask).take(rows))
+
+    def when(self, field: str, mask: pa.Array, rule: str, before: pa.Array,
+             after: pa.Array) -> None:
+        """One rule for the rows where `mask` holds."""
+        mask = pc.fill_null(mask, False)
+        count = pc.sum(mask).as_py() or 0
+        self._part(field, _repeat(rule, count), self.keys.filter(mask), before.filter(mask),
+                   after.filter(mask))
+
+    def _part(self, field, rules, keys, before, after) -> None:
+        if len(keys):
+            self.parts.append(pa.table([keys, _repeat(field, len(keys)), rules, before, after],
+                                       schema=FIX_SCHEMA))
+
+    def table(self) -> pa.Table:
+        return pa.concat_tables(self.parts) if self.parts else FIX_SCHEMA.empty_table()
 
 
-_FINAL = """
-CREATE TEMP TABLE final AS
-SELECT j.* EXCLUDE (birth_year, gender, birth_rules, gender_rules, id_rules),
-    coalesce(j.birth_year, c.id_year) AS birth_year,
-    coalesce(j.gender, c.id_gender) AS gender,
-    CASE WHEN j.birth_year IS NULL AND c.id_year IS NOT NULL
-         THEN list_append(coalesce(j.birth_rules, []), 'birth_year_from_cccd')
-         ELSE j.birth_rules END AS birth_rules,
-    CASE WHEN j.gender IS NULL AND c.id_gender IS NOT NULL
-         THEN list_append(coalesce(j.gender_rules, []), 'gender_from_cccd')
-         ELSE j.gender_rules END AS gender_rules,
-    CASE WHEN c.rules IS NULL THEN j.id_rules ELSE list_concat(coalesce(j.id_rules, []), c.rules)
-         END AS id_rules
-FROM joined j
-LEFT JOIN cccd c ON j.national_id IS NOT NULL
-    AND c.digit = CAST(substr(j.national_id, 4, 1) AS INTEGER)
-    AND c.yy = CAST(substr(j.national_id, 5, 2) AS INTEGER)
-    AND c.by = coalesce(j.birth_year, -1) AND c.g = coalesce(j.gender, '')
-"""
+def _repeat(text: str, count: int) -> pa.Array:
+    return pa.array([text], pa.string()).take(np.zeros(count, dtype=np.int32))
 
-# (field, rules column, before, after)
-_FIX_FIELDS = (
-    ("full_name", "name_rules", "name_in", "full_name"),
-    ("birth_date", "birth_rules", "birth_raw",
-     "coalesce(CAST(birth_date AS VARCHAR), CAST(birth_year AS VARCHAR))"),
-    ("gender", "gender_rules", "gender_raw", "gender"),
-    ("national_id", "id_rules", "id_raw", "coalesce(national_id, old_id_number)"),
-    ("phone", "phone_rules", "phone_raw", "phone"),
-    ("address", "address_rules", "address_raw", "address"),
-    ("father_name", "father_rules", "father_raw", "father_name"),
-    ("mother_name", "mother_rules", "mother_raw", "mother_name"),
-    ("updated_at", "updated_rules", "updated_raw", "CAST(updated_at AS VARCHAR)"),
-)
-_FIXES = " UNION ALL ".join(
-    f"SELECT record_key, '{field}' AS field, unnest({rules}) AS rule, {before} AS before, "
-    f"{after} AS after FROM final WHERE {rules} IS NOT NULL"
-    for field, rules, before, after in _FIX_FIELDS)
+
+@dataclass
+class _NameRows:
+    name: pa.Array
+    family: pa.Array
+    middle: pa.Array
+    given: pa.Array
+    folded: pa.Array
+    family_folded: pa.Array
+    given_folded: pa.Array
+    rules: pa.Array
+
+
+_NAME_FIELDS = {name: pa.string() for name in ("name", "family", "middle", "given", "folded",
+                                                "family_folded", "given_folded")}
+
+
+def _names(columns, fixes: _Fixes):
+    full = _text(columns["full_name"])
+    parts = [_text(columns[name]) for name in ("family_name", "middle_name", "given_name")]
+    # (null_handling="skip" loses all-null rows in this pyarrow: empty parts, then one space)
+    joined = _text(pc.replace_substring_regex(
+        pc.binary_join_element_wise(*(pc.fill_null(part, "") for part in parts), " "),
+        r"\s+", " "))
+    name_in = pc.coalesce(full, joined)
+    father, mother = _text(columns["father_name"]), _text(columns["mother_name"])
+    distinct = _distinct(name_in, father, mother)
+    readings = [read_name(text) for text in distinct]
+    rows = {}
+    for role, values, field, before in (
+            ("full", name_in, "full_name", name_in),
+            ("father", father, "father_name", columns["father_name"]),
+            ("mother", mother, "mother_name", columns["mother_name"])):
+        rows[role] = _NameRows(**_lookup(values, distinct, readings, _NAME_FIELDS))
+        fixes.add(field, rows[role].rules, before, rows[role].name)
+    # parts given with a family or given name of several words: split again
+    several = [pc.fill_null(pc.match_substring_regex(part, r"\s"), False)
+               for part in (parts[0], parts[2])]
+    fixes.when("full_name", pc.and_(pc.is_null(full), pc.or_(*several)), "name_split", name_in,
+               rows["full"].name)
+    return distinct, rows
+
+
+@dataclass
+class _DateRows:
+    value: pa.Array
+    year: pa.Array
+    rules: pa.Array
+
+
+_STANDARD_DATES = ((r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$", "%Y-%m-%d"),
+                   (r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", "%d/%m/%Y"))
+
+
+def _dates(values: pa.Array, today: date) -> _DateRows:
+    """Dates in the standard forms (ISO, dd/mm/yyyy) read by Arrow; the others by `read_date`
+    on each distinct text."""
+    text = _text(pc.replace_substring_regex(values, TIME_PART, ""))
+    fast = pa.nulls(len(text), pa.date32())
+    for pattern, form in _STANDARD_DATES:
+        parts = pc.extract_regex(text, pattern)  # null where the text has another form
+        parsed = pc.strptime(pc.if_else(pc.is_valid(parts), text, _NULL_TEXT), format=form,
+                             unit="s", error_is_null=True)
+        # strptime rolls 30/02 over into March: keep only dates with the day and month written
+        exact = pc.and_(
+            pc.equal(pc.day(parsed), pc.cast(pc.struct_field(parts, "d"), pa.int64())),
+            pc.equal(pc.month(parsed), pc.cast(pc.struct_field(parts, "m"), pa.int64())))
+        parsed = pc.if_else(pc.fill_null(exact, False), pc.cast(parsed, pa.date32()),
+                            pa.scalar(None, pa.date32()))
+        fast = pc.coalesce(fast, parsed)
+    in_range = pc.and_(pc.greater_equal(fast, pa.scalar(date(EARLIEST_YEAR, 1, 1))),
+                       pc.less_equal(fast, pa.scalar(today)))
+    fast = pc.if_else(pc.fill_null(in_range, False), fast, pa.scalar(None, pa.date32()))
+    rest = pc.and_(pc.is_valid(text), pc.is_null(fast))
+    distinct = _distinct(text, where=rest)
+    readings = [read_date(item, today) for item in distinct]
+    found = _lookup(pc.if_else(rest, text, _NULL_TEXT), distinct, readings,
+                    {"value": pa.date32(), "year": pa.int16()})
+    value = pc.coalesce(fast, found["value"])
+    year = pc.coalesce(pc.cast(pc.year(fast), pa.int16()), found["year"])
+    return _DateRows(value, year, found["rules"])
+
+
+@dataclass
+class _ValueRows:
+    value: pa.Array
+    rules: pa.Array
+
+
+def _genders(values: pa.Array) -> _ValueRows:
+    text = _text(values)
+    distinct = _distinct(text)
+    found = _lookup(text, distinct, [read_gender(item) for item in distinct],
+                    {"value": pa.string()})
+    return _ValueRows(found["value"], found["rules"])
+
+
+@dataclass
+class _PhoneRows:
+    value: pa.Array
+    rules: list[pa.Array]
+
+
+_OLD_PREFIXES = pa.array(list(ids.OLD_MOBILE_PREFIXES), pa.string())
+_NEW_PREFIXES = pa.array(list(ids.OLD_MOBILE_PREFIXES.values()), pa.string())
+
+
+def _phones(values: pa.Array) -> _PhoneRows:
+    """Current numbers pass as they are and old 11-digit mobile prefixes are mapped in Arrow;
+    the rest is read by `identifiers.read_phone` on each distinct number."""
+    text = _text(pc.replace_substring_regex(values, ids.PHONE_SEPARATORS_RE2, ""))
+    current = pc.fill_null(pc.match_substring_regex(text, f"^{ids.CURRENT_PHONE}$"), False)
+    new_prefix = _NEW_PREFIXES.take(pc.index_in(pc.utf8_slice_codeunits(text, 0, 4),
+                                                value_set=_OLD_PREFIXES))
+    old = pc.and_(pc.fill_null(pc.match_substring_regex(text, r"^01\d{9}$"), False),
+                  pc.is_valid(new_prefix))
+    mapped = pc.binary_join_element_wise(new_prefix, pc.utf8_slice_codeunits(text, 4), "")
+    rest = pc.and_(pc.is_valid(text), pc.invert(pc.or_(current, old)))
+    distinct = _distinct(text, where=rest)
+    found = _lookup(pc.if_else(rest, text, _NULL_TEXT), distinct,
+                    [ids.read_phone(item) for item in distinct], {"phone": pa.string()})
+    value = pc.if_else(current, text, pc.if_else(old, mapped, found["phone"]))
+    return _PhoneRows(value, [found["rules"], _constant_rules(old, ids.PHONE_OLD_PREFIX)])
+
+
+def _constant_rules(mask: pa.Array, rule: str) -> pa.Array:
+    """A rules column holding [rule] where `mask` holds, null elsewhere."""
+    one = _rule_lists([(rule,)])
+    return one.take(pc.if_else(mask, 0, pa.scalar(None, pa.int32())))
+
+
+@dataclass
+class _IdRows:
+    national_id: pa.Array
+    old_id_number: pa.Array
+    rules: list[pa.Array]
+
+
+_PROVINCE_CODES = pa.array(sorted(CCCD_PROVINCE_CODES), pa.string())
+
+
+def _id_numbers(values: pa.Array) -> _IdRows:
+    """Well-formed CCCD numbers and 9-digit CMND numbers are taken in Arrow; the rest is read by
+    `identifiers.read_national_id` on each distinct number."""
+    text = _text(pc.replace_substring_regex(values, ids.ID_SEPARATORS_RE2, ""))
+    cccd = pc.and_(pc.fill_null(pc.match_substring_regex(text, r"^\d{12}$"), False),
+                   pc.is_in(pc.utf8_slice_codeunits(text, 0, 3), value_set=_PROVINCE_CODES))
+    cmnd = pc.fill_null(pc.match_substring_regex(text, r"^\d{9}$"), False)
+    rest = pc.and_(pc.is_valid(text), pc.invert(pc.or_(cccd, cmnd)))
+    distinct = _distinct(text, where=rest)
+    found = _lookup(pc.if_else(rest, text, _NULL_TEXT), distinct,
+                    [ids.read_national_id(item) for item in distinct],
+                    {"national_id": pa.string(), "old_id_number": pa.string()})
+    return _IdRows(pc.if_else(cccd, text, found["national_id"]),
+                   pc.if_else(cmnd, text, found["old_id_number"]),
+                   [found["rules"], _constant_rules(cmnd, ids.CMND_KEPT)])
+
+
+@dataclass
+class _CccdRows:
+    year: pa.Array
+    gender: pa.Array
+    rules: pa.Array
+
+
+def _cccd(national_id: pa.Array, birth_year: pa.Array, gender: pa.Array) -> _CccdRows:
+    """`identifiers.check_cccd` on each distinct (digits 4–6, birth year, gender)."""
+    key = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(national_id, 3, 6),
+        pc.fill_null(pc.cast(birth_year, pa.string()), ""), pc.fill_null(gender, ""), "|")
+    distinct = _distinct(key)
+    checks = []
+    for item in distinct:
+        digits, year, sex = item.split("|")
+        checks.append(ids.check_cccd(int(digits[0]), int(digits[1:]),
+                                     int(year) if year else None, sex or None))
+    found = _lookup(key, distinct, checks, {"birth_year": pa.int16(), "gender": pa.string()})
+    return _CccdRows(found["birth_year"], found["gender"], found["rules"])
+
+
+@dataclass
+class _AddressRows:
+    address: pa.Array
+    commune_code: pa.Array
+    province_code: pa.Array
+    rules: pa.Array
+
+
+def _addresses(values: pa.Array, resolve) -> _AddressRows:
+    text = _text(values)
+    distinct = _distinct(text)
+    found = _lookup(text, distinct, read_addresses(distinct, resolve), {
+        "address": pa.string(), "commune_code": pa.string(), "province_code": pa.string()})
+    return _AddressRows(found["address"], found["commune_code"], found["province_code"],
+                        found["rules"])

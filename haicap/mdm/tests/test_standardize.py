@@ -262,3 +262,38 @@ def test_preview_row_lists_its_fixes_with_messages():
     by_rule = {fix.rule: fix for fix in fixes}
     assert set(by_rule) == {"legacy_vni", "phone_old_prefix", "cccd_invalid"}
     assert all(fix.is_problem and fix.message for fix in fixes)
+
+
+PHONES = ["0905123456", "0905 123 456", "01681234567", "0168.123.4567", "+84 905 123 456",
+          "905123456", "04 3825 1234", "02438251234", "12345", "01001234567"]
+IDS = ["048090000111", "048 090 000 111", "48090000111", "201234567", "20123456", "003090000111",
+       "12345", "04809O000111"]
+
+
+def test_bulk_phone_and_id_readings_agree_with_the_scalar_readers():
+    from haicap.mdm.identifiers import read_national_id, read_phone
+
+    rows = [{"record_key": f"P:{n}", "phone": phone} for n, phone in enumerate(PHONES)]
+    rows += [{"record_key": f"I:{n}", "national_id": text} for n, text in enumerate(IDS)]
+    result = _run(*rows)
+    records = {record["record_key"]: record for record in result.records.to_pylist()}
+    for n, phone in enumerate(PHONES):
+        reading = read_phone(phone)
+        assert records[f"P:{n}"]["phone"] == reading.phone
+        assert _fixes(result, f"P:{n}", "phone") == set(reading.rules)
+    for n, text in enumerate(IDS):
+        reading = read_national_id(text)
+        record = records[f"I:{n}"]
+        assert (record["national_id"], record["old_id_number"]) == (reading.national_id,
+                                                                    reading.old_id_number)
+        assert _fixes(result, f"I:{n}", "national_id") == set(reading.rules)
+
+
+@pytest.mark.parametrize("written", ["1985-07-03", "3/7/1985", "07/23/1985", "1985-7-3",
+                                     "2030-01-01", "1899-12-31", "30/02/1985"])
+def test_bulk_dates_agree_with_the_scalar_reader(written):
+    result = _run({"record_key": "A:1", "birth_date": written})
+    reading = read_date(written, TODAY)
+    record = result.records.to_pylist()[0]
+    assert (record["birth_date"], record["birth_year"]) == (reading.value, reading.year)
+    assert _fixes(result, "A:1", "birth_date") == set(reading.rules)
