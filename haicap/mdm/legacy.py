@@ -98,7 +98,7 @@ _BYTES_SHOWN = "".join(_shown(byte) for byte in range(256))
 
 # Characters mojibake is made of: what Windows-1252 shows for bytes 0x80–0xFF.
 MOJIBAKE_CHARACTERS = frozenset(_SHOWN_TO_BYTE)
-_MOJIBAKE_ONLY = re.compile("[\x00-\x7f" + re.escape("".join(sorted(MOJIBAKE_CHARACTERS))) + "]*")
+_MOJIBAKE_ALPHABET = frozenset(map(chr, range(0x80))) | MOJIBAKE_CHARACTERS
 
 # -- Vietnamese syllables --------------------------------------------------------------------------
 
@@ -191,15 +191,7 @@ _FIELD_READINGS = ((UTF8_AS_CP1252, utf8_field), (TCVN3, tcvn3_field), (VNI, vni
 def could_be_mojibake(text: str) -> bool:
     """Only ASCII and Windows-1252 characters, at least one of them not ASCII: Unicode
     Vietnamese almost always has a letter beyond (ă, đ, ơ, ư, ạ…), mojibake never does."""
-    if text.isascii():
-        return False
-    for codec in ("latin-1", "cp1252"):
-        try:
-            text.encode(codec)
-        except UnicodeEncodeError:
-            continue
-        return True
-    return _MOJIBAKE_ONLY.fullmatch(text) is not None  # both, mixed
+    return not text.isascii() and set(text) <= _MOJIBAKE_ALPHABET
 
 
 @lru_cache(maxsize=65536)

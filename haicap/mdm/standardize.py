@@ -579,6 +579,8 @@ def _with_all_columns(raw: pa.Table) -> dict[str, pa.Array]:
 
 def _text(values: pa.Array) -> pa.Array:
     """Trimmed, blank → null."""
+    if values.null_count == len(values):
+        return values
     trimmed = pc.utf8_trim_whitespace(values)
     return pc.if_else(pc.equal(trimmed, ""), _NULL_TEXT, trimmed)
 
@@ -703,7 +705,8 @@ def _dates(values: pa.Array, today: date) -> _DateRows:
     text = _text(pc.replace_substring_regex(values, TIME_PART, ""))
     fast = pa.nulls(len(text), pa.date32())
     for pattern, form in _STANDARD_DATES:
-        parts = pc.extract_regex(text, pattern)  # null where the text has another form
+        # null where the text has another form or an earlier form was read
+        parts = pc.extract_regex(pc.if_else(pc.is_null(fast), text, _NULL_TEXT), pattern)
         parsed = pc.strptime(pc.if_else(pc.is_valid(parts), text, _NULL_TEXT), format=form,
                              unit="s", error_is_null=True)
         # strptime rolls 30/02 over into March: keep only dates with the day and month written
