@@ -367,3 +367,33 @@ def test_the_quality_report_draws_each_sources_chart_beside_its_table(client, st
     assert 'id="chart-quality-A-data"' in page and 'id="chart-quality-B-data"' in page
     assert 'id="chart-duplicates-data"' in page and "vendor/plotly.min.js" in page
     assert "phone_old_prefix" in page and vi("Personal identification number") in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a PostgreSQL server")
+def test_a_postgresql_table_is_imported_through_the_same_two_steps(client, steward):
+    """A table committed in the test server (its own connection: the import reads it through
+    a connection string, outside the test's transaction)."""
+    import psycopg
+
+    settings = connection.settings_dict
+    url = (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+           f"{settings['PORT'] or 5432}/{settings['NAME']}")
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("DROP TABLE IF EXISTS mdm_old_citizens")
+        admin.execute("CREATE TABLE mdm_old_citizens (ma text, ho_ten text, ngay_sinh date)")
+        admin.execute("INSERT INTO mdm_old_citizens VALUES ('1', 'Lê Văn Cường', '1970-02-01'),"
+                      " ('2', 'Phạm Thị Dung', '1982-08-15'), ('2', 'Trùng mã', NULL)")
+    try:
+        source_with_rows("A", [])
+        start = client.post(reverse("mdm:import_start", args=["A"]),
+                            {"database_url": url, "table": "mdm_old_citizens"})
+        assert start.status_code == 302
+        assert url not in client.get(start["Location"]).content.decode()  # never in a page
+        done = client.post(start["Location"], {
+            "kind": "person", "key_column": "ma", "map_full_name": "ho_ten",
+            "map_birth_date": "ngay_sinh", "action": "import"})
+        batch = Batch.objects.get(pk=done["Location"].rstrip("/").rsplit("/", 1)[-1])
+        assert (batch.format, batch.rows_imported, batch.rows_bad) == ("postgresql", 2, 1)
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("DROP TABLE IF EXISTS mdm_old_citizens")
