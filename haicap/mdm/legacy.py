@@ -7,7 +7,7 @@ and for one field.
   font (".VnTimeH") that draws the same lower-case bytes as capitals, so an all-capital word comes
   back with lower-case toned letters and is put in capitals again.
 - **VNI-Windows** writes a base letter followed by mark bytes: "e" + 0xE3 ("ã") is "ễ", "a" +
-  0xEA ("ê") is "ă"; ơ, ư, đ and the toned i's are single bytes.
+  0xEA ("ê") is "ă"; ơ, ư, đ, ỵ and the toned i's are single bytes.
 - Read as Windows-1252 both become mojibake: "NguyÔn V¨n An" (TCVN3), "Nguyeãn Vaên An" (VNI);
   UTF-8 read as Windows-1252 gives "Nguyá»…n".
 
@@ -70,6 +70,7 @@ _VNI_MARKS = (
 _VNI_SINGLE = (
     (0xF4, 0xD4, "ơ"), (0xF6, 0xD6, "ư"), (0xF1, 0xD1, "đ"),
     (0xED, 0xCD, "í"), (0xEC, 0xCC, "ì"), (0xE6, 0xC6, "ỉ"), (0xF3, 0xD3, "ĩ"), (0xF2, 0xD2, "ị"),
+    (0xEE, 0xCE, "ỵ"),
 )
 VNI_BYTES = {
     **{small: marks for small, _capital, marks in _VNI_MARKS},
@@ -104,11 +105,12 @@ _MOJIBAKE_ALPHABET = frozenset(map(chr, range(0x80))) | MOJIBAKE_CHARACTERS
 
 _ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
            "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x")
-_VOWELS = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
-           "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe",
-           "oi", "oo", "ôi", "ơi", "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ưu",
-           "ươ", "yê", "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây", "uôi", "ươi", "ươu",
-           "uya", "uyê", "uyu")
+# Vowel groups that may take a final consonant, and those ending in a glide that may not.
+_OPEN_VOWELS = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "iê", "oa", "oă",
+                "oe", "oo", "uâ", "uê", "uô", "uơ", "uy", "ươ", "yê", "uyê")
+_CLOSED_VOWELS = ("ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi",
+                  "ua", "ui", "ưa", "ưi", "ưu", "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây",
+                  "uôi", "ươi", "ươu", "uya", "uyu")
 _CODAS = ("ng", "nh", "ch", "c", "m", "n", "p", "t")
 
 
@@ -117,7 +119,10 @@ def _alternatives(options) -> str:
 
 
 _SYLLABLE = re.compile(
-    f"(?:{_alternatives(_ONSETS)})?(?:{_alternatives(_VOWELS)})(?:{_alternatives(_CODAS)})?")
+    f"(?:{_alternatives(_ONSETS)})?(?:(?P<open>{_alternatives(_OPEN_VOWELS)})"
+    f"(?P<coda>{_alternatives(_CODAS)})?|(?P<closed>{_alternatives(_CLOSED_VOWELS)}))")
+_MARKED = frozenset("ăâêôơư")
+_EITHER_STYLE = frozenset(("oa", "oe", "uy"))  # "hòa" and "hoà" are both written
 _TONE_MARKS = frozenset((_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT))
 
 
@@ -129,12 +134,36 @@ _WORD = re.compile("(?:[^\\W\\d_]|[\u0300-\u036f" + re.escape("".join(
 
 @lru_cache(maxsize=65536)
 def is_syllable(word: str) -> bool:
-    """A well-formed Vietnamese syllable: onset, vowels, final consonant, at most one tone."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = sum(ch in _TONE_MARKS for ch in decomposed)
-    untoned = unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
-    return tones <= 1 and bool(_SYLLABLE.fullmatch(untoned))
+    """A well-formed Vietnamese syllable: onset, vowels, final consonant, and at most one tone,
+    on a vowel where either tone-mark style puts it ("lẽo" is one, "leõ" is not)."""
+    letters, toned = [], []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _TONE_MARKS:
+            toned.append(len(letters) - 1)
+        elif unicodedata.combining(ch) and letters:
+            letters[-1] += ch
+        else:
+            letters.append(ch)
+    untoned = unicodedata.normalize("NFC", "".join(letters))
+    match = _SYLLABLE.fullmatch(untoned)
+    if not match or len(toned) > 1 or len(untoned) != len(letters):
+        return False
+    if not toned:
+        return True
+    group = "open" if match.group("open") else "closed"
+    start, vowels = match.start(group), match.group(group)
+    return toned[0] - start in _tone_places(vowels, bool(match.group("coda")))
+
+
+def _tone_places(vowels: str, coda: bool) -> set[int]:
+    marked = [i for i, ch in enumerate(vowels) if ch in _MARKED]
+    if marked:
+        return {marked[-1]}
+    if coda:
+        return {len(vowels) - 1}
+    if len(vowels) == 3:
+        return {1}
+    return {0, 1} if vowels in _EITHER_STYLE else {0}
 
 
 def syllable_score(text: str) -> float:

@@ -59,6 +59,9 @@ def test_tcvn3_capitals_from_the_h_font_come_back_as_capitals():
     ("Ñaø Naüng", "Đà Nẵng"),
     ("Lyù Thò Hoa", "Lý Thị Hoa"),
     ("Leâ Tuù Anh", "Lê Tú Anh"),
+    ("Mî Chaâu", "Mỵ Châu"),  # ỵ is one byte
+    ("Leâ Minh", "Lê Minh"),  # TCVN3 would give "Leõ": a tone where no style puts it
+    ("Phaïm Minh Nhaät", "Phạm Minh Nhật"),  # "aï" and "aä" are no TCVN3 syllables
 ])
 def test_vni_text_read_as_windows_1252_is_converted(mojibake, text):
     assert repair(mojibake) == (text, VNI)
