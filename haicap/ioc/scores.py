@@ -42,7 +42,7 @@ from haicap.catalog.models import Procedure
 from haicap.core.models import Office
 from haicap.core.roles import OfficeKind
 from haicap.ioc.models import DailyFact, DossierFact
-from haicap.ioc.selectors import ONLINE_CHANNELS, Period, Scope, percent
+from haicap.ioc.selectors import ONLINE_CHANNELS, Period, Scope, full_online_procedures, percent
 from haicap.national_portal.models import FeedItem
 
 MAX_POINTS = 100
@@ -192,8 +192,7 @@ def _zeros(sums: dict) -> dict:
 
 
 def _full_online_sums() -> dict:
-    procedures = list(Procedure.objects.filter(full_online=True).values_list("pk", flat=True))
-    full = Q(procedure_id__in=procedures)
+    full = Q(procedure_id__in=full_online_procedures())
     return {"full_online_received": Sum("submitted", filter=full),
             "full_online_online": Sum("submitted", filter=full & Q(channel__in=ONLINE_CHANNELS))}
 
