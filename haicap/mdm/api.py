@@ -28,7 +28,7 @@ def _steward(request):
     return request.user
 
 
-class SourceOut(Schema):
+class SourceSystemOut(Schema):
     code: str
     name: str
     system: str
@@ -40,7 +40,7 @@ class SourceOut(Schema):
     mapping_version: int | None = Field(description="The latest saved mapping's version")
 
 
-class BatchOut(Schema):
+class ImportBatchOut(Schema):
     id: int
     source: str = Field(alias="source.code")
     mapping_version: int = Field(alias="mapping.version")
@@ -54,7 +54,7 @@ class BatchOut(Schema):
     imported_at: datetime
 
 
-class ReasonOut(Schema):
+class BadRowReasonOut(Schema):
     code: str
     message: str
     field: str = ""
@@ -63,7 +63,7 @@ class ReasonOut(Schema):
 class BadRowOut(Schema):
     row_number: int = Field(description="The row's line in the file (the header is line 1)")
     content: str
-    reasons: list[ReasonOut]
+    reasons: list[BadRowReasonOut]
 
 
 class GoldenFieldOut(Schema):
@@ -82,7 +82,7 @@ class SourceRecordOut(Schema):
     canonical: dict = Field(description="The row's values by the batch's mapping")
 
 
-class OverrideOut(Schema):
+class FieldOverrideOut(Schema):
     field: str
     value: str
     note: str
@@ -90,7 +90,7 @@ class OverrideOut(Schema):
     decided_at: datetime
 
 
-class GoldenOut(Schema):
+class GoldenRecordOut(Schema):
     golden_id: str
     province: str
     retired_into: str | None = Field(description="The golden id that took this one's records")
@@ -109,41 +109,41 @@ class GoldenOut(Schema):
     run: int = Field(description="The match run that last changed it")
     lineage: list[GoldenFieldOut]
     source_records: list[SourceRecordOut]
-    overrides: list[OverrideOut]
+    overrides: list[FieldOverrideOut]
 
 
-class WeightOut(Schema):
+class ComparisonWeightOut(Schema):
     comparison: str
     level: str
     match_weight: float | None
 
 
-class PairOut(Schema):
+class ReviewPairOut(Schema):
     id: int
     record_a: str
     record_b: str
     probability: float
     match_weight: float
     run: int = Field(alias="run_id")
-    explanation: list[WeightOut] = Field(description="Each comparison's level and its match "
-                                                     "weight (Splink's explanation)")
+    explanation: list[ComparisonWeightOut] = Field(
+        description="Each comparison's level and its match weight (Splink's explanation)")
 
     @staticmethod
     def resolve_explanation(pair) -> list[dict]:
         return [vars(weight) for weight in selectors.weights(pair.explanation)]
 
 
-class DecisionIn(Schema):
+class PairVerdictIn(Schema):
     verdict: str = Field(description='"same" or "not_same"')
     note: str = Field("", max_length=300)
 
 
-class PairDecisionIn(DecisionIn):
+class RecordPairVerdictIn(PairVerdictIn):
     record_a: str
     record_b: str
 
 
-class DecisionOut(Schema):
+class PairDecisionOut(Schema):
     id: int
     record_a: str
     record_b: str
@@ -160,20 +160,20 @@ def _decision(decision) -> dict:
             "decided_by": decision.decided_by.get_username(), "decided_at": decision.decided_at}
 
 
-@router.get("/mdm/sources", response={200: list[SourceOut], **REFUSED},
+@router.get("/mdm/sources", response={200: list[SourceSystemOut], **REFUSED},
             summary="Source systems of my province")
 def list_sources(request):
     return list(selectors.sources(_steward(request)))
 
 
-@router.get("/mdm/sources/{code}/batches", response={200: list[BatchOut], **REFUSED},
+@router.get("/mdm/sources/{code}/batches", response={200: list[ImportBatchOut], **REFUSED},
             summary="A source's import batches, newest first")
 @paginate(LimitOffsetPagination)
 def list_batches(request, code: str):
     return selectors.batches(selectors.source(_steward(request), code))
 
 
-@router.get("/mdm/batches/{batch_id}", response={200: BatchOut, **REFUSED},
+@router.get("/mdm/batches/{batch_id}", response={200: ImportBatchOut, **REFUSED},
             summary="One import batch")
 def get_batch(request, batch_id: int):
     return selectors.batch(_steward(request), batch_id)
@@ -215,20 +215,20 @@ def _api_value(record: GoldenRecord, name: str) -> str | None:
     return value or None
 
 
-@router.get("/mdm/golden-records/{golden_id}", response={200: GoldenOut, **REFUSED},
+@router.get("/mdm/golden-records/{golden_id}", response={200: GoldenRecordOut, **REFUSED},
             summary="A golden record with its lineage and source records")
 def get_golden(request, golden_id: str):
     return _golden(request, selectors.golden_by_id(_steward(request), golden_id))
 
 
 @router.get("/mdm/golden-records/by-national-id/{national_id}",
-            response={200: GoldenOut, **REFUSED},
+            response={200: GoldenRecordOut, **REFUSED},
             summary="The golden record holding a personal identification number")
 def get_golden_by_national_id(request, national_id: str):
     return _golden(request, selectors.golden_by_national_id(_steward(request), national_id))
 
 
-@router.get("/mdm/review-pairs", response={200: list[PairOut], **REFUSED},
+@router.get("/mdm/review-pairs", response={200: list[ReviewPairOut], **REFUSED},
             summary="The review queue: pairs waiting for a decision, most likely first")
 @paginate(LimitOffsetPagination)
 def list_review_pairs(request):
@@ -236,9 +236,9 @@ def list_review_pairs(request):
 
 
 @router.post("/mdm/review-pairs/{pair_id}/decision",
-             response={201: DecisionOut, 422: ErrorOut, **REFUSED},
+             response={201: PairDecisionOut, 422: ErrorOut, **REFUSED},
              summary="Decide a queued pair: the same person or not")
-def decide_review_pair(request, pair_id: int, body: DecisionIn):
+def decide_review_pair(request, pair_id: int, body: PairVerdictIn):
     user = _steward(request)
     pair = ReviewPair.objects.visible_to(user).filter(pk=pair_id).first()
     if pair is None:
@@ -246,9 +246,9 @@ def decide_review_pair(request, pair_id: int, body: DecisionIn):
     return HttpStatus(201, _decision(review.decide_pair(pair, body.verdict, user, body.note)))
 
 
-@router.post("/mdm/decisions", response={201: DecisionOut, 422: ErrorOut, **REFUSED},
+@router.post("/mdm/decisions", response={201: PairDecisionOut, 422: ErrorOut, **REFUSED},
              summary="Decide any two source records: the same person or not")
-def decide_records(request, body: PairDecisionIn):
+def decide_records(request, body: RecordPairVerdictIn):
     user = _steward(request)
     decision = review.decide_pair((body.record_a, body.record_b), body.verdict, user, body.note)
     return HttpStatus(201, _decision(decision))
