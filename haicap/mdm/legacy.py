@@ -224,20 +224,43 @@ def could_be_mojibake(text: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def repair(text: str) -> tuple[str, str | None]:
-    """(the text in Unicode, the legacy encoding it was in — TCVN3, VNI, UTF8_AS_CP1252 — or None
-    when it was fine as it is)."""
+def readings(text: str) -> tuple[tuple[str, str | None, float], ...]:
+    """The readings of a text that could be mojibake that score best, each (text, encoding,
+    score); the text as it is (encoding None) when no reading does better. Several when tied."""
     if not could_be_mojibake(text):
-        return text, None
-    best, best_encoding, best_score = text, None, syllable_score(text)
+        return ((text, None, 1.0),)
+    best = [(text, None, syllable_score(text))]
     for encoding, read in _FIELD_READINGS:
         converted = read(text)
         if converted is None or converted == text:
             continue
         score = syllable_score(converted)
-        if score > best_score:
-            best, best_encoding, best_score = converted, encoding, score
-    return best, best_encoding
+        if score > best[0][2]:
+            best = [(converted, encoding, score)]
+        elif score == best[0][2] and best[0][1] is not None:
+            best.append((converted, encoding, score))
+    return tuple(best)
+
+
+def repair(text: str, prefer: str | None = None) -> tuple[str, str | None]:
+    """(the text in Unicode, the legacy encoding it was in — TCVN3, VNI, UTF8_AS_CP1252 — or None
+    when it was fine as it is). When two encodings read equally well ("Löu Thò" is "Lưu Thị" in
+    VNI and "Lửu Thũ" in TCVN3), `prefer` decides — the encoding most of the source's text is
+    in (``prevailing_encoding``) — else the first of UTF-8, TCVN3, VNI."""
+    found = readings(text)
+    chosen = next((item for item in found if item[1] == prefer), found[0])
+    return chosen[0], chosen[1]
+
+
+def prevailing_encoding(texts) -> str | None:
+    """The legacy encoding most of the texts that read unambiguously are in, if any."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        if text and could_be_mojibake(text):
+            found = readings(text)
+            if len(found) == 1 and found[0][1]:
+                counts[found[0][1]] = counts.get(found[0][1], 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 # -- whole files -----------------------------------------------------------------------------------

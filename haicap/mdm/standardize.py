@@ -47,7 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from haicap.core.text import fold
 from haicap.core.validation import CCCD_PROVINCE_CODES
 from haicap.mdm import identifiers as ids
-from haicap.mdm.legacy import TCVN3, UTF8_AS_CP1252, VNI, repair
+from haicap.mdm.legacy import TCVN3, UTF8_AS_CP1252, VNI, prevailing_encoding, repair
 
 # -- rules -----------------------------------------------------------------------------------------
 
@@ -170,12 +170,13 @@ def _name_word(word: str) -> tuple[str, bool, bool, str]:
 
 
 @lru_cache(maxsize=65536)
-def read_name(text: str | None) -> NameReading:
-    """A person's full name as written → NFC, one tone style, capitalized, split and folded."""
+def read_name(text: str | None, legacy: str | None = None) -> NameReading:
+    """A person's full name as written → NFC, one tone style, capitalized, split and folded.
+    `legacy`: the encoding to prefer when a mojibake text reads equally well in two."""
     if text is None or not text.strip():
         return NameReading()
     rules = []
-    value, encoding = repair(text)
+    value, encoding = repair(text, legacy)
     if encoding:
         rules.append(_LEGACY_RULES[encoding])
     normal = unicodedata.normalize("NFC", value)
@@ -363,10 +364,10 @@ class AddressReading:
     rules: tuple[str, ...] = ()
 
 
-def clean_text(text: str) -> tuple[str, list[str]]:
+def clean_text(text: str, legacy: str | None = None) -> tuple[str, list[str]]:
     """Legacy encodings converted, NFC, single spaces: (text, rules)."""
     rules = []
-    value, encoding = repair(text)
+    value, encoding = repair(text, legacy)
     if encoding:
         rules.append(_LEGACY_RULES[encoding])
     normal = unicodedata.normalize("NFC", value)
@@ -383,7 +384,8 @@ def read_addresses(texts: list[str], resolve=None) -> list[AddressReading]:
     the units normalizer)."""
     if resolve is None:
         from haicap.units.address import normalize_addresses as resolve
-    cleaned = [clean_text(text) for text in texts]
+    legacy = prevailing_encoding(texts)
+    cleaned = [clean_text(text, legacy) for text in texts]
     results = _resolve_distinct(sorted({text for text, _ in cleaned if text}), resolve)
     readings = []
     for text, rules in cleaned:
@@ -672,7 +674,8 @@ def _names(columns, fixes: _Fixes):
     name_in = pc.coalesce(full, joined)
     father, mother = _text(columns["father_name"]), _text(columns["mother_name"])
     distinct = _distinct(name_in, father, mother)
-    readings = [read_name(text) for text in distinct]
+    legacy = prevailing_encoding(distinct)
+    readings = [read_name(text, legacy) for text in distinct]
     rows = {}
     for role, values, field, before in (
             ("full", name_in, "full_name", name_in),

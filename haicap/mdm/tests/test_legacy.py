@@ -12,6 +12,7 @@ from haicap.mdm.legacy import (
     UnknownEncoding,
     decode_file,
     detect_file_encoding,
+    prevailing_encoding,
     repair,
 )
 
@@ -65,6 +66,16 @@ def test_tcvn3_capitals_from_the_h_font_come_back_as_capitals():
 ])
 def test_vni_text_read_as_windows_1252_is_converted(mojibake, text):
     assert repair(mojibake) == (text, VNI)
+
+
+def test_text_that_reads_equally_well_in_two_encodings_takes_the_preferred_one():
+    assert repair("Löu Thò Linh", VNI) == ("Lưu Thị Linh", VNI)
+    assert repair("Löu Thò Linh", TCVN3) == ("Lửu Thũ Linh", TCVN3)
+
+
+def test_prevailing_encoding_counts_only_unambiguous_texts():
+    texts = ["Nguyeãn Vaên An", "Traàn Thò Leä", "Löu Thò Linh", "NguyÔn V¨n An", "Hà Nội"]
+    assert prevailing_encoding(texts) == VNI
 
 
 def test_utf8_read_as_windows_1252_is_repaired():

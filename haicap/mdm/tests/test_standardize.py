@@ -73,6 +73,13 @@ def test_legacy_font_name_is_converted():
     assert read_name("Nguyeãn Vaên An").name == "Nguyễn Văn An"
 
 
+def test_a_name_that_reads_in_two_legacy_encodings_takes_the_one_the_other_names_are_in():
+    result = _run({"record_key": "A:1", "full_name": "Nguyeãn Vaên An"},
+                  {"record_key": "A:2", "full_name": "Traàn Thò Leä"},
+                  {"record_key": "A:3", "full_name": "Löu Thò Linh"})
+    assert result.records.column("full_name").to_pylist()[2] == "Lưu Thị Linh"
+
+
 def test_digits_and_symbols_are_removed_from_a_name():
     reading = read_name("Trần Văn B.2")
     assert (reading.name, reading.rules) == ("Trần Văn B", ("name_characters",))
