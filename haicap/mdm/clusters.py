@@ -69,6 +69,7 @@ def _as_array(values) -> pa.Array:
 def _index_of(keys: pa.Array, values: Iterable[str] | pa.Array) -> np.ndarray:
     if not isinstance(values, (pa.Array, pa.ChunkedArray)):
         values = pa.array(list(values), pa.string())
+    values = values.cast(pa.string())
     found = pc.index_in(values, value_set=keys)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
@@ -84,7 +85,7 @@ def _edges(keys, pairs: pa.Table, threshold: float, must_link):
     kept = pairs.filter(pc.greater_equal(pairs.column("match_probability"), threshold))
     left = _index_of(keys, kept.column("record_key_l"))
     right = _index_of(keys, kept.column("record_key_r"))
-    probability = kept.column("match_probability").to_numpy()
+    probability = kept.column("match_probability").cast(pa.float64()).to_numpy()
     must_left, must_right = _indices(keys, must_link)
     left = np.concatenate([must_left, left])
     right = np.concatenate([must_right, right])

@@ -195,3 +195,13 @@ def test_baseline_clusters_every_raw_record_with_plain_splink(trained):
     assert sorted(clusters.column("record_key").to_pylist()) == sorted(
         records.column("record_key").to_pylist())
     assert evaluate(clusters, truth).recall > 0.5
+
+
+def test_blocking_analysis_counts_each_rules_new_pairs_near_linear_in_records(trained):
+    from haicap.mdm.matching.blocking import count_pairs
+
+    records, _, _ = trained
+    counts = count_pairs(records)
+    assert [c.rule for c in counts] == matching_settings.blocking_rules()
+    assert counts[-1].cumulative == sum(c.pairs for c in counts)
+    assert counts[-1].cumulative < 10 * records.num_rows
