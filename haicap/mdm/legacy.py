@@ -100,6 +100,10 @@ _BYTES_SHOWN = "".join(_shown(byte) for byte in range(256))
 # Characters mojibake is made of: what Windows-1252 shows for bytes 0x80–0xFF.
 MOJIBAKE_CHARACTERS = frozenset(_SHOWN_TO_BYTE)
 _MOJIBAKE_ALPHABET = frozenset(map(chr, range(0x80))) | MOJIBAKE_CHARACTERS
+# ASCII and the Vietnamese letters of Latin-1 (à á â ã è é ê ì í ò ó ô õ ù ú ý and capitals).
+_VIETNAMESE_ALPHABET = frozenset(map(chr, range(0x80))) | frozenset(
+    "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+WEAK_MARGIN = 0.49
 
 # -- Vietnamese syllables --------------------------------------------------------------------------
 
@@ -230,12 +234,15 @@ def readings(text: str) -> tuple[tuple[str, str | None, float], ...]:
     if not could_be_mojibake(text):
         return ((text, None, 1.0),)
     best = [(text, None, syllable_score(text))]
+    # Made only of letters Unicode Vietnamese uses too ("Lê Khánh Khuè", with a typo): read as
+    # legacy text only when that makes at least half the words more into syllables.
+    margin = WEAK_MARGIN if set(text) <= _VIETNAMESE_ALPHABET else 0.0
     for encoding, read in _FIELD_READINGS:
         converted = read(text)
         if converted is None or converted == text:
             continue
         score = syllable_score(converted)
-        if score > best[0][2]:
+        if score > best[0][2] + (margin if best[0][1] is None else 0.0):
             best = [(converted, encoding, score)]
         elif score == best[0][2] and best[0][1] is not None:
             best.append((converted, encoding, score))

@@ -83,7 +83,7 @@ def test_utf8_read_as_windows_1252_is_repaired():
 
 
 @pytest.mark.parametrize("text", ["Lê Tú Anh", "Hà Nội", "Nguyễn Văn An", "Hồ Thị Mỹ Ý",
-                                  "Nguyen Van An", "José Ramos"])
+                                  "Nguyen Van An", "José Ramos", "Lê Khánh Khuè"])
 def test_unicode_text_is_left_alone_even_when_made_of_latin_1_letters(text):
     assert repair(text) == (text, None)
 
