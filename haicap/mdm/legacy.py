@@ -253,9 +253,12 @@ def repair(text: str, prefer: str | None = None) -> tuple[str, str | None]:
     """(the text in Unicode, the legacy encoding it was in — TCVN3, VNI, UTF8_AS_CP1252 — or None
     when it was fine as it is). When two encodings read equally well ("Löu Thò" is "Lưu Thị" in
     VNI and "Lửu Thũ" in TCVN3), `prefer` decides — the encoding most of the source's text is
-    in (``prevailing_encoding``) — else the first of UTF-8, TCVN3, VNI."""
+    in (``prevailing_encoding``) — else the first of UTF-8, TCVN3, VNI. Text made only of letters
+    Unicode Vietnamese uses too is read in no other encoding than the preferred one."""
     found = readings(text)
     chosen = next((item for item in found if item[1] == prefer), found[0])
+    if prefer and chosen[1] not in (None, prefer) and set(text) <= _VIETNAMESE_ALPHABET:
+        return text, None  # a typo in Unicode text ("Lê Minh Hòy"), not the other encoding
     return chosen[0], chosen[1]
 
 

@@ -73,6 +73,10 @@ def test_text_that_reads_equally_well_in_two_encodings_takes_the_preferred_one()
     assert repair("Löu Thò Linh", TCVN3) == ("Lửu Thũ Linh", TCVN3)
 
 
+def test_unicode_with_a_typo_is_not_read_in_an_encoding_other_than_the_prevailing_one():
+    assert repair("Lê Minh Hòy", VNI) == ("Lê Minh Hòy", None)
+
+
 def test_prevailing_encoding_counts_only_unambiguous_texts():
     texts = ["Nguyeãn Vaên An", "Traàn Thò Leä", "Löu Thò Linh", "NguyÔn V¨n An", "Hà Nội"]
     assert prevailing_encoding(texts) == VNI
