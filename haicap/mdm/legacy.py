@@ -266,7 +266,7 @@ def prevailing_encoding(texts) -> str | None:
     """The legacy encoding most of the texts that read unambiguously are in, if any."""
     counts: dict[str, int] = {}
     for text in texts:
-        if text and could_be_mojibake(text):
+        if text:
             found = readings(text)
             if len(found) == 1 and found[0][1]:
                 counts[found[0][1]] = counts.get(found[0][1], 0) + 1

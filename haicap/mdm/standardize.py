@@ -601,8 +601,11 @@ def _lookup(values: pa.Array, keys: list, readings: list, fields: dict[str, pa.D
 def _rule_lists(rules: list[tuple[str, ...]]) -> pa.Array:
     """Tuples of rule codes → a list<string> column (null for none), built in Arrow: making
     lists from Python objects is slow."""
-    joined = pa.array([",".join(item) or None for item in rules], pa.string())
-    return pc.split_pattern(joined, ",")
+    codes: dict[tuple[str, ...], int] = {}
+    indices = [codes.setdefault(item, len(codes)) for item in rules]
+    distinct = pc.split_pattern(pa.array([",".join(item) or None for item in codes], pa.string()),
+                                ",")
+    return distinct.take(pa.array(indices, pa.int32()))
 
 
 def _distinct(*arrays: pa.Array, where: pa.Array | None = None) -> list[str]:
