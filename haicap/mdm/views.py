@@ -450,10 +450,23 @@ def audit_log(request):
     """Who decided what and when."""
     action = request.GET.get("action", "")
     entries = _paged(request, selectors.audit_entries(request.user, action))
+    names = dict(_audit_actions())
+    rows = [AuditRow(entry, names.get(entry.action, entry.action),
+                     selectors.label(entry.changes.get("field", "")) if entry.changes.get("field")
+                     else "", entry.changes.get("pairs") or [])
+            for entry in entries.object_list]
     return render(request, "mdm/audit.html", {
-        "page": "audit", "entries": entries, "action": action,
+        "page": "audit", "entries": entries, "rows": rows, "action": action,
         "actions": _audit_actions(), "pager_query": _pager_query(request, "action"),
     })
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    entry: object
+    action: str
+    field: str
+    pairs: list
 
 
 def _audit_actions() -> list[tuple[str, str]]:
