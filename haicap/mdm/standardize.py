@@ -623,12 +623,11 @@ class _Fixes:
 
     def add(self, field: str, rules: pa.Array, before: pa.Array, after: pa.Array) -> None:
         """Rules per row (a list, or null for none)."""
-        mask = pc.is_valid(rules)
-        chosen = rules.filter(mask)
-        rows = pc.list_parent_indices(chosen)
-        flat = pc.list_flatten(chosen)
-        self._part(field, flat, self.keys.filter(mask).take(rows),
-                   before.filter(mask).take(rows), after.filter(mask).take(rows))
+        positions = pc.indices_nonzero(pc.is_valid(rules))
+        chosen = rules.take(positions)
+        rows = positions.take(pc.list_parent_indices(chosen))  # one copy of each text column
+        self._part(field, pc.list_flatten(chosen), self.keys.take(rows), before.take(rows),
+                   after.take(rows))
 
     def when(self, field: str, mask: pa.Array, rule: str, before: pa.Array,
              after: pa.Array) -> None:
