@@ -67,17 +67,19 @@ def train(records: pa.Table, *, seed: int = 0, description: str = "") -> Model:
 
 
 def _completed(saved: dict) -> dict:
-    """Levels training never saw get floor values instead of none (or zero, which Splink refuses
-    to load): u — as rare as one pair in the whole u sample; m — one match in a thousand. The
-    floors are written into the saved JSON, so every run of the model uses the same numbers."""
+    """Levels training never saw get numbers instead of none (Splink refuses to load zero):
+    never seen among random pairs — u as rare as one pair in the whole u sample; never seen
+    among matches — m one in a thousand but never above u, so a level no match showed can only
+    count against a match, never for it. Written into the saved JSON, so every run of the model
+    uses the same numbers."""
     for comparison in saved["comparisons"]:
         for level in comparison["comparison_levels"]:
-            if level.get("is_null_level") or level["sql_condition"] == "ELSE":
+            if level.get("is_null_level"):
                 continue
             if level.get("u_probability", 0.0) <= 0.0:
                 level["u_probability"] = U_FLOOR
             if level.get("m_probability", 0.0) <= 0.0:
-                level["m_probability"] = M_FLOOR
+                level["m_probability"] = min(M_FLOOR, level["u_probability"])
     return saved
 
 
