@@ -268,12 +268,15 @@ def queue_rows(pairs) -> list[QueueRow]:
 
 @dataclass(frozen=True)
 class Comparison:
-    """One line of the side-by-side view."""
+    """One line of the side-by-side view: the values as the run standardized them (as received
+    when the run's files are gone) and, where different, as received."""
 
     name: str
     label: str
     a: str
     b: str
+    a_received: str = ""
+    b_received: str = ""
 
     @property
     def agrees(self) -> bool | None:
@@ -324,10 +327,9 @@ def pair_detail(user, pk: int) -> PairDetail:
         raise NotFound(_("There is no such pair in your queue."), code="unknown_pair")
     found = source_rows([pair.record_a, pair.record_b])
     a, b = found.get(pair.record_a), found.get(pair.record_b)
-    comparisons = [Comparison(name, label(name), (a.canonical.get(name, "") if a else ""),
-                              (b.canonical.get(name, "") if b else ""))
-                   for name in PERSON_FIELDS]
-    comparisons = [row for row in comparisons if row.a or row.b]
+    standardized = _standardized(pair.run_id, pair.province_id, [pair.record_a, pair.record_b])
+    comparisons = _comparisons(a, b, standardized.get(pair.record_a),
+                               standardized.get(pair.record_b))
     golden = dict(GoldenMember.objects.filter(record_key__in=[pair.record_a, pair.record_b])
                   .values_list("record_key", "golden_id"))
     history = list(PairDecision.objects.visible_to(user)
@@ -335,6 +337,59 @@ def pair_detail(user, pk: int) -> PairDetail:
                    .select_related("decided_by").order_by("-decided_at", "-pk"))
     return PairDetail(pair, a, b, comparisons, weights(pair.explanation),
                       golden.get(pair.record_a), golden.get(pair.record_b), history)
+
+
+# The side-by-side view's lines, as the standardization names them.
+COMPARED = ("full_name", "birth_date", "gender", "national_id", "old_id_number", "phone",
+            "address", "father_name", "mother_name", "household_ref", "updated_at")
+
+
+def _comparisons(a: SourceRow | None, b: SourceRow | None, a_std: dict | None,
+                 b_std: dict | None) -> list[Comparison]:
+    rows = []
+    for name in COMPARED:
+        a_received, b_received = _received(a, name), _received(b, name)
+        a_value = a_received if a_std is None else _text(a_std.get(name))
+        b_value = b_received if b_std is None else _text(b_std.get(name))
+        if a_value or b_value or a_received or b_received:
+            rows.append(Comparison(name, label(name), a_value, b_value,
+                                   a_received if a_received != a_value else "",
+                                   b_received if b_received != b_value else ""))
+    return rows
+
+
+def _received(row: SourceRow | None, name: str) -> str:
+    if row is None:
+        return ""
+    if name == "full_name" and not row.canonical.get("full_name"):
+        parts = (row.canonical.get(part, "") for part in ("family_name", "middle_name",
+                                                           "given_name"))
+        return " ".join(part for part in parts if part)
+    return row.canonical.get(name, "")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if value in ("male", "female"):
+        return {"male": _("Male"), "female": _("Female")}[value]
+    return str(value)
+
+
+def _standardized(run_id: int, province_id: str, keys: list[str]) -> dict[str, dict]:
+    """The records as the run standardized them, from its Parquet file (read for these keys
+    only); {} when the file is gone."""
+    import pyarrow.parquet as pq
+
+    from haicap.mdm import store
+
+    path = store.folder(province_id) / "runs" / str(run_id) / "records.parquet"
+    if not path.exists():
+        return {}
+    table = pq.read_table(path, filters=[("record_key", "in", keys)])
+    return {row["record_key"]: row for row in table.to_pylist()}
 
 
 def weights(explanation: list) -> list[Weight]:

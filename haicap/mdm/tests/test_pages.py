@@ -397,3 +397,25 @@ def test_a_postgresql_table_is_imported_through_the_same_two_steps(client, stewa
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute("DROP TABLE IF EXISTS mdm_old_citizens")
+
+
+def test_the_pair_is_compared_as_the_run_standardized_it_beside_the_values_as_received(
+        client, steward, world):
+    from datetime import date
+
+    import pyarrow as pa
+
+    from haicap.mdm import store
+
+    store.write_output(world.run, "records", pa.table({
+        "record_key": ["A:2", "B:8", "A:1"],
+        "full_name": ["Trần Thị Bình", "Trần Thị Bình", "Nguyễn Văn An"],
+        "birth_date": pa.array([date(1990, 1, 12), date(1990, 1, 12), None], pa.date32()),
+        "phone": ["0389123456", "0389123456", None]}))
+    response = client.get(reverse("mdm:pair", args=[world.pair.pk]))
+    comparisons = {row.name: row for row in response.context["detail"].comparisons}
+    assert comparisons["birth_date"].agrees is True  # "12/01/1990" and "1990" as received
+    assert comparisons["birth_date"].b_received == "1990"
+    assert comparisons["phone"].a == "0389123456"
+    assert comparisons["phone"].a_received == "01689123456"
+    assert "01689123456" in text(response)
