@@ -429,13 +429,14 @@ def _population(rng, units: SynthUnits, people: int, book: _NameBook):
     role[has_grandmother[household] & (position == size - 1)] = ROLE_GRANDMOTHER
 
     reference = (REFERENCE_DATE - EPOCH).days
-    # Heads by the pyramid from 20 (singles from 18, mostly the old); their wives about three
-    # years younger; children born to their mother between 18 and 42; the husband's mother
+    # Heads by the pyramid from 20; their wives about three years younger; children born to
+    # their mother between 18 and 42, most often in her late twenties; the husband's mother
     # 20–32 years older than him.
+    # Couples with children are rarely under 25 (most children are born to mothers of 25–35).
     head_age = _age_days(rng, household_count, min_band=4)
+    with_children = sizes >= 3
+    head_age[with_children] = _age_days(rng, int(with_children.sum()), min_band=5)
     head_age = np.where(has_grandmother, np.minimum(head_age, 66 * 365), head_age)
-    single = sizes == 1
-    head_age[single] = _age_days(rng, int(single.sum()), min_band=4)
     age = np.zeros(people, dtype=np.int64)
     age[starts] = head_age
     spouse_age = head_age - (rng.normal(3, 3, household_count) * 365.25).astype(np.int64)
@@ -444,7 +445,8 @@ def _population(rng, units: SynthUnits, people: int, book: _NameBook):
     age[spouses] = spouse_age[household[spouses]]
     children = np.flatnonzero(role == ROLE_CHILD)
     mother_age = spouse_age[household[children]]
-    gap = 18 * 365 + rng.random(len(children)) * (np.minimum(mother_age, 42 * 365) - 18 * 365)
+    gap = 18 * 365 + rng.beta(2.0, 2.5, len(children)) * (np.minimum(mother_age, 42 * 365)
+                                                           - 18 * 365)
     age[children] = mother_age - gap.astype(np.int64)
     grandmothers = np.flatnonzero(role == ROLE_GRANDMOTHER)
     age[grandmothers] = np.minimum(

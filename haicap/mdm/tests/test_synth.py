@@ -53,6 +53,16 @@ def test_surname_shares_follow_published_frequencies(easy):
     assert share["Lê"] == pytest.approx(0.095, abs=0.02)
 
 
+def test_ages_follow_the_census_pyramid_band_by_band(easy):
+    from haicap.core.demo.people import AGE_BAND_WEIGHTS, REFERENCE_DATE
+
+    born = easy.people["birth_date"].to_numpy().astype("datetime64[D]")
+    days = (np.datetime64(REFERENCE_DATE) - born).astype(int)
+    share = np.bincount(np.minimum(days // 1826, 19), minlength=20) / len(days) * 100
+    expected = np.array(AGE_BAND_WEIGHTS) / sum(AGE_BAND_WEIGHTS) * 100
+    assert np.abs(share - expected).max() < 4.0
+
+
 def test_middle_names_follow_gender(easy):
     people = easy.people.to_pylist()
     women_thi = sum(" Thị " in p["full_name"] for p in people if p["gender"] == "female")
