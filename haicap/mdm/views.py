@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haicap.core.errors import DomainError, NotFound
+from haicap.core.paging import BoundedPaginator
 from haicap.mdm import review, selectors, services, tasks
 from haicap.mdm.forms import (
     BulkDecisionForm,
@@ -38,6 +39,8 @@ from haicap.mdm.models import EntityKind, MatchRun, Verdict
 from haicap.mdm.sources import SourceTable, check_mapping, read_database, read_file
 
 ROWS_PER_PAGE = 50
+# Long lists are counted no further (a steward searches rather than pages through them).
+COUNT_CAP = 10_000
 STAGED_KEY = "mdm_staged"
 
 
@@ -58,6 +61,12 @@ def steward_page(view):
 
 def _paged(request, queryset, per_page: int = ROWS_PER_PAGE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _paged_up_to(request, queryset, per_page: int = ROWS_PER_PAGE):
+    """A page of a list that may hold a million rows (golden records, the queue after a first
+    run): counted no further than COUNT_CAP."""
+    return BoundedPaginator(queryset, per_page, cap=COUNT_CAP).get_page(request.GET.get("page"))
 
 
 def _pager_query(request, *names) -> str:
@@ -331,8 +340,8 @@ def batch_detail(request, pk: int):
 def golden_list(request):
     """Golden records, searched by golden id, CCCD number or name."""
     q = request.GET.get("q", "").strip()[:100]
-    records = _paged(request, selectors.golden_records(request.user, q)
-                     .select_related("commune"))
+    records = _paged_up_to(request, selectors.golden_records(request.user, q)
+                           .select_related("commune"))
     context = {"page": "golden", "q": q, "records": records,
                "pager_query": _pager_query(request, "q")}
     template = "mdm/_golden_rows.html" if request.htmx else "mdm/golden_list.html"
@@ -405,7 +414,7 @@ def golden_split(request, golden_id: str):
 @require_GET
 def review_queue(request):
     """The pairs waiting for a decision, 50 a page, with bulk decisions on the ticked ones."""
-    pairs = _paged(request, selectors.review_queue(request.user))
+    pairs = _paged_up_to(request, selectors.review_queue(request.user))
     return render(request, "mdm/queue.html", {
         "page": "review", "pairs": pairs, "rows": selectors.queue_rows(pairs.object_list),
         "verdicts": Verdict.choices, "pager_query": _pager_query(request),

@@ -419,3 +419,13 @@ def test_the_pair_is_compared_as_the_run_standardized_it_beside_the_values_as_re
     assert comparisons["phone"].a == "0389123456"
     assert comparisons["phone"].a_received == "01689123456"
     assert "01689123456" in text(response)
+
+
+def test_a_long_golden_list_is_counted_no_further_than_the_cap(client, steward, world,
+                                                               monkeypatch):
+    from haicap.mdm import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    response = client.get(reverse("mdm:golden_list"))
+    assert response.context["records"].paginator.more
+    assert len(response.context["records"].object_list) == 3  # the page is still whole
