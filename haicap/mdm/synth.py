@@ -28,7 +28,7 @@ loops over vocabularies, sources and distinct values.
 
 import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +80,7 @@ OLD_PHONE_PREFIX = {
     "078": "0128", "083": "0123", "084": "0124", "085": "0125", "081": "0127", "082": "0129",
     "056": "0186", "058": "0188", "059": "0199",
 }
+RENUMBERED = date(2018, 9, 15)  # the last day 11-digit numbers were dialled
 # Where the old 9-digit CMND was issued (the old province of residence) → its first three digits.
 CMND_PREFIXES = {"48": ("201",), "49": ("205", "206"), "46": ("191", "192"), "51": ("212",),
                  "52": ("215",), "44": ("194",), "45": ("197",)}
@@ -792,7 +793,6 @@ class SynthData:
     noise: str
     seed: int
     province_code: str
-    files: list[Path] = field(default_factory=list)
 
     def write(self, directory: Path | str) -> list[Path]:
         """One CSV per source in its own encoding (and an .xlsx when it is small), the truth,
@@ -1171,6 +1171,8 @@ def _phone_numbers(spec: SourceSpec, people: _People, rows, noise: Noise, rng) -
         parent_numbers = pc.take(own, pa.array(np.maximum(parent, 0)))
         numbers = pc.if_else(pc.and_(pc.is_null(numbers), has_parent), parent_numbers, numbers)
     before_2018 = people.phone_before_2018[rows]
+    if spec.updated_between[1] < RENUMBERED:  # a system of before the renumbering: all old
+        before_2018 = np.ones(m, dtype=bool)
     old = before_2018 & (rng.random(m) < min(spec.old_phone_share + noise.old_phone, 1.0))
     numbers = _where(numbers, old, _old_phone_form)
     numbers = _where(numbers, rng.random(m) < noise.digit_typo,
