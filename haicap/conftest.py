@@ -1,6 +1,11 @@
 """Shared test set-up: every test database holds the real administrative units and calendar."""
 
+import os
+
 import pytest
+
+# The demo's master data (generated people matched into golden records) at test size.
+os.environ.setdefault("HAICAP_MDM_DEMO_PEOPLE", "100")
 
 
 @pytest.fixture(scope="session")

@@ -81,17 +81,18 @@ class CheckedRows:
 
 # -- reading --------------------------------------------------------------------------------------
 
-def read_file(data: bytes, filename: str) -> SourceTable:
+def read_file(data: bytes, filename: str, *, limit: int | None = None) -> SourceTable:
+    """The file's rows (the first `limit` rows only, for a preview)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        return _read_excel(data)
+        return _read_excel(data, limit)
     if name.endswith((".csv", ".txt", ".tsv")):
-        return _read_csv(data)
+        return _read_csv(data, limit)
     raise SourceReadError(_("Only CSV and Excel (.xlsx) files can be imported."),
                           code="unsupported_format")
 
 
-def _read_csv(data: bytes) -> SourceTable:
+def _read_csv(data: bytes, limit: int | None) -> SourceTable:
     from haicap.mdm.legacy import decode_file
 
     text, encoding = decode_file(data)
@@ -115,6 +116,8 @@ def _read_csv(data: bytes) -> SourceTable:
         rows.append(row)
         numbers.append(number)
         _check_size(len(rows))
+        if len(rows) == limit:
+            break
     return SourceTable(columns, rows, encoding, broken, numbers)
 
 
@@ -123,7 +126,7 @@ def _delimiter(header: str) -> str:
     return max(",;\t|", key=header.count)
 
 
-def _read_excel(data: bytes) -> SourceTable:
+def _read_excel(data: bytes, limit: int | None) -> SourceTable:
     from openpyxl import load_workbook
 
     try:
@@ -147,6 +150,8 @@ def _read_excel(data: bytes) -> SourceTable:
         if any(cell.strip() for cell in row):
             rows.append(row)
             _check_size(len(rows))
+            if len(rows) == limit:
+                break
     book.close()
     return SourceTable(columns, rows, "xlsx")
 
@@ -161,17 +166,17 @@ def _cell(value) -> str:
     return str(value)
 
 
-def read_database(url: str, table: str) -> SourceTable:
-    """All rows of one table of a PostgreSQL (postgres://…) or MariaDB/MySQL (mysql://…,
+def read_database(url: str, table: str, *, limit: int | None = None) -> SourceTable:
+    """All rows (or the first `limit`) of one table of a PostgreSQL (postgres://…) or MariaDB/MySQL (mysql://…,
     mariadb://…) database, read-only; every value as text."""
     if not table.replace("_", "").replace(".", "").isalnum():
         raise InvalidInput(_("Give a table name of letters, digits and underscores."),
                            code="invalid_table_name")
     scheme = urlsplit(url).scheme
     if scheme in ("postgres", "postgresql"):
-        columns, rows = _read_postgresql(url, table)
+        columns, rows = _read_postgresql(url, table, limit or MAX_ROWS_PER_IMPORT + 1)
     elif scheme in ("mysql", "mariadb"):
-        columns, rows = _read_mariadb(url, table)
+        columns, rows = _read_mariadb(url, table, limit or MAX_ROWS_PER_IMPORT + 1)
     else:
         raise InvalidInput(_("Give a postgres://… or mysql://… connection string."),
                            code="unsupported_database")
@@ -180,7 +185,7 @@ def read_database(url: str, table: str) -> SourceTable:
     return SourceTable(columns, [[_cell(value) for value in row] for row in rows], "utf-8")
 
 
-def _read_postgresql(url: str, table: str) -> tuple[list[str], list]:
+def _read_postgresql(url: str, table: str, limit: int) -> tuple[list[str], list]:
     import psycopg
     from psycopg import sql
 
@@ -188,8 +193,7 @@ def _read_postgresql(url: str, table: str) -> tuple[list[str], list]:
     try:
         with psycopg.connect(url, connect_timeout=10) as conn:
             conn.read_only = True
-            cursor = conn.execute(sql.SQL("SELECT * FROM {} LIMIT %s").format(name),
-                                  [MAX_ROWS_PER_IMPORT + 1])
+            cursor = conn.execute(sql.SQL("SELECT * FROM {} LIMIT %s").format(name), [limit])
             return [column.name for column in cursor.description], cursor.fetchall()
     except psycopg.Error as exc:
         raise SourceReadError(_("The database could not be read: %(reason)s")
@@ -197,7 +201,7 @@ def _read_postgresql(url: str, table: str) -> tuple[list[str], list]:
                               code="database_unreadable") from exc
 
 
-def _read_mariadb(url: str, table: str) -> tuple[list[str], list]:
+def _read_mariadb(url: str, table: str, limit: int) -> tuple[list[str], list]:
     import pymysql
 
     parts = urlsplit(url)
@@ -212,7 +216,7 @@ def _read_mariadb(url: str, table: str) -> tuple[list[str], list]:
     try:
         with conn.cursor() as cursor:
             quoted = ".".join(f"`{part}`" for part in table.split("."))
-            cursor.execute(f"SELECT * FROM {quoted} LIMIT %s", [MAX_ROWS_PER_IMPORT + 1])
+            cursor.execute(f"SELECT * FROM {quoted} LIMIT %s", [limit])
             return [column[0] for column in cursor.description], list(cursor.fetchall())
     except pymysql.Error as exc:
         raise SourceReadError(_("The database could not be read: %(reason)s")
@@ -295,8 +299,9 @@ def _required_one_of(kind: str, columns: dict[str, str]) -> list[tuple[str, ...]
     """For each group every row must fill, the option the mapping chose."""
     mapped = {name for name, column in columns.items() if column}
     groups = REQUIRED_FIELDS[EntityKind(kind)][:ROW_REQUIRED[EntityKind(kind)]]
-    return [next(option for option in alternatives if set(option) <= mapped)
-            for alternatives in groups]
+    chosen = (next((option for option in alternatives if set(option) <= mapped), None)
+              for alternatives in groups)
+    return [option for option in chosen if option]  # an unmapped group: check_mapping's refusal
 
 
 def _row_reasons(key: str, raw: dict, canonical: dict, required, seen: set) -> list[Reason]:

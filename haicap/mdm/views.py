@@ -36,7 +36,7 @@ from haicap.mdm.forms import (
     SplitForm,
 )
 from haicap.mdm.models import EntityKind, MatchRun, Verdict
-from haicap.mdm.sources import SourceTable, check_mapping, read_database, read_file
+from haicap.mdm.sources import PREVIEW_ROWS, SourceTable, check_mapping, read_database, read_file
 
 ROWS_PER_PAGE = 50
 # Long lists are counted no further (a steward searches rather than pages through them).
@@ -130,7 +130,6 @@ def import_start(request, code: str):
             if data["file"]:
                 token = _stage_file(request, source, data["file"])
             else:
-                read_database(data["database_url"], data["table"])  # refuse a bad one now
                 token = _stage_database(request, source, data["database_url"], data["table"])
         except DomainError as error:
             form.add_error(None, error.message)
@@ -261,7 +260,8 @@ def _staging_folder(user) -> Path:
 def _stage_file(request, source, upload) -> str:
     token = secrets.token_urlsafe(12)
     name = Path(upload.name).name[:200]
-    read_file(upload.read(), name)  # an unreadable file is refused now, not on the next page
+    # An unreadable file is refused now, not on the next page; its size is kept for the preview.
+    table = read_file(upload.read(), name)
     folder = _staging_folder(request.user)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{token}{Path(name).suffix.lower()}"
@@ -269,14 +269,15 @@ def _stage_file(request, source, upload) -> str:
         for chunk in upload.chunks():
             out.write(chunk)
     _remember(request, token, {"kind": "file", "source": source.code, "filename": name,
-                               "path": str(path)})
+                               "path": str(path), "rows": len(table.rows) + len(table.broken)})
     return token
 
 
 def _stage_database(request, source, url: str, table: str) -> str:
+    read = read_database(url, table)  # a bad connection or table is refused now
     token = secrets.token_urlsafe(12)
     _remember(request, token, {"kind": "database", "source": source.code, "url": url,
-                               "table": table})
+                               "table": table, "rows": len(read.rows)})
     return token
 
 
@@ -303,8 +304,8 @@ def _staged_table(staged: dict) -> SourceTable:
         if not path.exists():
             raise NotFound(_("This import is no longer under way; start it again."),
                            code="unknown_import")
-        return read_file(path.read_bytes(), staged["filename"])
-    return read_database(staged["url"], staged["table"])
+        return read_file(path.read_bytes(), staged["filename"], limit=PREVIEW_ROWS)
+    return read_database(staged["url"], staged["table"], limit=PREVIEW_ROWS)
 
 
 def _unstage(request, staged: dict) -> None:

@@ -9,8 +9,15 @@ from haicap.core.roles import Role
 from haicap.core.tests import factories
 from haicap.mdm import pipeline, review, services, synth
 from haicap.mdm.evaluation import evaluate
-from haicap.mdm.models import (GoldenMember, GoldenRecord, MatchRun, QualityReport, ReviewPair,
-                               SourceRecord, SystemKind)
+from haicap.mdm.models import (
+    GoldenMember,
+    GoldenRecord,
+    MatchRun,
+    QualityReport,
+    ReviewPair,
+    SourceRecord,
+    SystemKind,
+)
 from haicap.mdm.sources import SourceTable
 from haicap.units.models import Province
 

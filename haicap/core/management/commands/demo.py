@@ -30,6 +30,7 @@ DEMO_STEPS = (
     "haicap.ioc.demo.load",
     "haicap.national_portal.demo.load",
     "haicap.opendata.demo.load",
+    "haicap.mdm.demo.load",
 )
 
 
