@@ -15,6 +15,7 @@ under MEDIA_ROOT/mdm/; the database keeps what people read and decide on.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haicap.core.scoping import ScopedQuerySet, UnitScope
 
@@ -22,7 +23,7 @@ from haicap.core.scoping import ScopedQuerySet, UnitScope
 class EntityKind(models.TextChoices):
     PERSON = "person", _("Person")
     HOUSEHOLD = "household", _("Household")
-    BUSINESS = "business", _("Business")
+    BUSINESS = "business", pgettext_lazy("master-data entity", "Business")
 
 
 class SystemKind(models.TextChoices):
@@ -65,7 +66,7 @@ class Mapping(models.Model):
     """How a source's columns become the canonical model: saved, versioned, reused."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="mappings")
-    version = models.PositiveIntegerField(_("version"))
+    version = models.PositiveIntegerField(pgettext_lazy("mapping", "version"))
     kind = models.CharField(_("entity"), max_length=16, choices=EntityKind.choices,
                             default=EntityKind.PERSON)
     key_column = models.CharField(_("key column"), max_length=120)
@@ -162,8 +163,8 @@ class BadRow(models.Model):
 class MatchRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
-        FINISHED = "finished", _("Finished")
-        FAILED = "failed", _("Failed")
+        FINISHED = "finished", pgettext_lazy("match run", "Finished")
+        FAILED = "failed", pgettext_lazy("match run", "Failed")
 
     province = models.ForeignKey("units.Province", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
@@ -205,7 +206,7 @@ class GoldenRecord(models.Model):
                                    blank=True, db_index=True)
     old_id_number = models.CharField(_("old identity card number"), max_length=9, blank=True)
     phone = models.CharField(_("phone"), max_length=10, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    address = models.CharField(pgettext_lazy("person", "address"), max_length=300, blank=True)
     commune = models.ForeignKey("units.Commune", on_delete=models.PROTECT, null=True,
                                 blank=True, db_constraint=False, related_name="+")
     father_name = models.CharField(_("father's name"), max_length=200, blank=True)
