@@ -79,7 +79,9 @@ def comparisons() -> list[dict]:
         {"output_column_name": "name", "comparison_description": "full name, folded",
          "comparison_levels": [
              _null("name_folded"),
-             _level("name_folded_l = name_folded_r", "same full name"),
+             # Term-frequency adjusted: "nguyen van hung" agreeing says less than a rare name.
+             {**_level("name_folded_l = name_folded_r", "same full name"),
+              "tf_adjustment_column": "name_folded", "tf_adjustment_weight": 1.0},
              _level("name_sorted_l = name_sorted_r", "same words, another order"),
              _level("jaro_winkler_similarity(name_folded_l, name_folded_r) >= 0.95",
                     "Jaro-Winkler ≥ 0.95"),
