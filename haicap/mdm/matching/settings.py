@@ -30,11 +30,11 @@ BLOCKING_KEYS = (
     BlockingKey("block_cccd", "national_id", 8),
     BlockingKey("block_cmnd", "old_id_number", 8),
     BlockingKey("block_phone", "phone", 12),
-    BlockingKey("block_dob_given", "CAST(birth_date AS VARCHAR) || '|' || given_folded", 60),
-    BlockingKey("block_dob_commune", "CAST(birth_date AS VARCHAR) || '|' || commune_code", 60),
-    BlockingKey("block_name_year", "name_folded || '|' || CAST(birth_year AS VARCHAR)", 60),
-    BlockingKey("block_initials_dob", "initials || '|' || CAST(birth_date AS VARCHAR)", 60),
-    BlockingKey("block_name_commune", "name_sorted || '|' || commune_code", 60),
+    BlockingKey("block_dob_given", "CAST(birth_date AS VARCHAR) || '|' || given_folded", 20),
+    BlockingKey("block_dob_commune", "CAST(birth_date AS VARCHAR) || '|' || commune_code", 20),
+    BlockingKey("block_name_year", "name_folded || '|' || CAST(birth_year AS VARCHAR)", 20),
+    BlockingKey("block_initials_dob", "initials || '|' || CAST(birth_date AS VARCHAR)", 20),
+    BlockingKey("block_name_commune", "name_sorted || '|' || commune_code", 20),
 )
 
 # The two rules EM trains m on: each leaves the other's columns free to be estimated.
