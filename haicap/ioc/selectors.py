@@ -252,16 +252,17 @@ def full_online_procedures() -> tuple[int, ...]:
 
 def _backlog(scope: Scope) -> tuple[list[Bucket], int, int]:
     """Open dossiers by age, how many, and how many past their appointment: one query over
-    the open-dossier index."""
+    the open-dossier index alone (an index-only scan: it counts `status`, a column of the
+    index that is never null, rather than the key, which is not in it)."""
     today, now = timezone.localdate(), timezone.now()
     counts = {}
     for index, (_label, first, last) in enumerate(BACKLOG_BUCKETS):
         ages = Q(submitted_day__lte=today - timedelta(days=first))
         if last is not None:
             ages &= Q(submitted_day__gte=today - timedelta(days=last))
-        counts[f"b{index}"] = Count("pk", filter=ages)
-    counts["open"] = Count("pk")
-    counts["overdue"] = Count("pk", filter=Q(status__in=RUNNING_STATUSES, due_at__lt=now))
+        counts[f"b{index}"] = Count("status", filter=ages)
+    counts["open"] = Count("status")
+    counts["overdue"] = Count("status", filter=Q(status__in=RUNNING_STATUSES, due_at__lt=now))
     found = _open(scope).aggregate(**counts)
     buckets = [Bucket(label, found[f"b{index}"])
                for index, (label, _first, _last) in enumerate(BACKLOG_BUCKETS)]
