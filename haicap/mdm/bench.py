@@ -61,6 +61,7 @@ def run_ours(directory: Path) -> dict:
     """Standardize, train (the first run of a province trains its model), predict, cluster and
     build the golden records; scores against the truth."""
     from haicap.mdm import conf, evaluation, golden, matching, standardize
+    from haicap.mdm.pipeline import training_sample
 
     raw = pq.read_table(directory / "raw.parquet")
     truth = pq.read_table(directory / "truth.parquet")
@@ -75,7 +76,7 @@ def run_ours(directory: Path) -> dict:
 
     records = standardize.standardize(raw).records
     tick("standardize")
-    model = matching.train(records)
+    model = matching.train(training_sample(records))
     tick("train")
     pairs = matching.predict(records, model, threshold=conf.review_threshold()).table
     tick("predict")

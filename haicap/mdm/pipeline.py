@@ -31,6 +31,9 @@ from haicap.mdm.models import (
     Verdict,
 )
 
+# A model trained on a few hundred thousand records scores as well as one trained on millions
+# (measured at 100k and 1M generated people) in a fraction of the time.
+TRAINING_RECORDS = 250_000
 STRING_FIELDS = ("full_name", "gender", "national_id", "old_id_number", "phone", "address",
                  "father_name", "mother_name", "household_ref")
 
@@ -106,9 +109,25 @@ def _model(match_run: MatchRun, records: pa.Table, retrain: bool):
     if last is not None and not retrain:
         model = matching.Model.from_json(json.dumps(last.model))
     else:
-        model = matching.train(records)
+        model = matching.train(training_sample(records))
     match_run.model = json.loads(model.to_json())
     return model
+
+
+def training_sample(records: pa.Table, limit: int = TRAINING_RECORDS) -> pa.Table:
+    """At most about `limit` records to train on, chosen by birth date: a person's records
+    mostly share one, so the sample keeps their matches together (a random sample of records
+    would keep almost none), and the dates it keeps are spread over every age."""
+    if records.num_rows <= limit:
+        return records
+    buckets = -(-records.num_rows // limit)
+    con = duckdb.connect()
+    try:
+        con.register("records", records)
+        return con.sql(f"SELECT * FROM records WHERE hash(coalesce(CAST(birth_date AS VARCHAR), "
+                       f"name_folded)) % {buckets} = 0").to_arrow_table()
+    finally:
+        con.close()
 
 
 def _decisions(province_id: str) -> tuple[list, list]:

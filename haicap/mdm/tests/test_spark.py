@@ -1,6 +1,8 @@
 """The saved model gives the same people on Spark as on DuckDB (one local Spark core, small data:
 the session start dominates)."""
 
+import logging
+
 import pyarrow as pa
 import pytest
 
@@ -27,6 +29,8 @@ def test_similarity_functions_are_renamed_to_splinks_spark_udfs():
 def spark():
     from haicap.mdm.matching.spark import local_session
 
+    # py4j logs its shutdown from finalizers, after pytest has closed the captured streams.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     session = local_session()
     yield session
     session.stop()
