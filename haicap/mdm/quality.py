@@ -62,9 +62,11 @@ def reports(raw: pa.Table, records: pa.Table, fixes: pa.Table, clusters: pa.Tabl
 
 
 def _filled(name: str, names: set[str]) -> str:
-    if name == "full_name" and "full_name" not in names:
-        return "coalesce(r.family_name, r.given_name) IS NOT NULL"
-    return f"nullif(trim(r.{name}), '') IS NOT NULL"
+    # A name is filled whole or in parts (sources that split it leave full_name empty).
+    parts = [part for part in ("full_name", "family_name", "given_name") if part in names] \
+        if name == "full_name" else [name]
+    values = ", ".join(f"nullif(trim(r.{part}), '')" for part in parts)
+    return f"coalesce({values}) IS NOT NULL"
 
 
 def _share(part, whole) -> float | None:
