@@ -82,10 +82,11 @@ def _run(match_run: MatchRun, *, retrain: bool) -> None:
                                 threshold=match_run.merge_threshold,
                                 must_link=must, cannot_link=cannot)
     clock.lap("match")
+    province_id = match_run.province_id
     result = golden.build(
-        records, clusters, province=match_run.province_id, trust=_trust(match_run.province_id),
-        rules=_rules(match_run.province_id), overrides=_overrides(match_run.province_id),
-        previous=_previous_members(), next_serial=_next_serial(match_run.province_id))
+        records, clusters, province=province_id, trust=_trust(province_id),
+        rules=_rules(province_id), overrides=_overrides(province_id),
+        previous=previous_members(province_id), next_serial=_next_serial(province_id))
     clock.lap("golden")
     changes = _save(match_run, result, pairs, clusters, records, standardized.fixes, raw, model)
     clock.lap("save")
@@ -157,9 +158,13 @@ def _overrides(province_id: str) -> dict[str, dict[str, str]]:
     return found
 
 
-def _previous_members() -> pa.Table:
+def previous_members(province_id: str) -> pa.Table:
+    """record_key → golden_id of the province's golden records now (other provinces' are
+    theirs: a run never reads or replaces them)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT record_key, golden_id FROM {GoldenMember._meta.db_table}")
+        cursor.execute(f"SELECT m.record_key, m.golden_id FROM {GoldenMember._meta.db_table} m "
+                       f"JOIN {GoldenRecord._meta.db_table} g ON g.golden_id = m.golden_id "
+                       "WHERE g.province_id = %s", [province_id])
         rows = cursor.fetchall()
     return pa.table({"record_key": pa.array([row[0] for row in rows], pa.string()),
                      "golden_id": pa.array([row[1] for row in rows], pa.string())})
@@ -179,7 +184,7 @@ def _save(match_run, result, pairs, clusters, records, fixes, raw, model) -> dic
         changed = _changed_golden(match_run.province_id, result.golden)
         new_ids = _write_golden(match_run, changed)
         retired = _retire(result.retired)
-        moved = _write_members(result.members)
+        moved = _write_members(match_run.province_id, result.members)
         queued = _queue_review(match_run, pairs, clusters, model)
         quality.save_reports(match_run, raw, records, fixes, clusters)
     auto = pairs.filter(pc.greater_equal(pairs.column("match_probability"),
@@ -275,9 +280,9 @@ def _retire(retired: pa.Table) -> int:
     return len(rows)
 
 
-def _write_members(members: pa.Table) -> int:
+def _write_members(province_id: str, members: pa.Table) -> int:
     """Replace the memberships that changed; returns how many records moved or arrived."""
-    before = _previous_members()
+    before = previous_members(province_id)
     con = duckdb.connect()
     try:
         con.register("now", members)

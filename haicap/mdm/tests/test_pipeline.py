@@ -123,3 +123,14 @@ def test_a_failed_run_says_so_and_why(generated, monkeypatch):
         pipeline.run(Province.objects.get(pk="48"))
     failed = MatchRun.objects.get()
     assert failed.status == MatchRun.Status.FAILED and "the disk is full" in failed.error
+
+
+def test_a_run_reads_and_replaces_only_its_own_provinces_memberships():
+    for province, golden_id, key in (("48", "48000000001", "DNG:1"), ("01", "01000000001", "HN:1")):
+        run = MatchRun.objects.create(province_id=province, merge_threshold=0.999,
+                                      review_threshold=0.5)
+        golden = GoldenRecord.objects.create(golden_id=golden_id, province_id=province, run=run)
+        GoldenMember.objects.create(golden=golden, record_key=key)
+
+    assert pipeline.previous_members("48").to_pylist() == [
+        {"record_key": "DNG:1", "golden_id": "48000000001"}]
