@@ -114,8 +114,10 @@ DAILY_MEASURES = {
 }
 
 
-class DailyFact(models.Model):
-    day = models.DateField()
+class FactCounts(models.Model):
+    """The dimensions and counts DailyFact and MonthlyFact share (one row per office ×
+    procedure × channel and day or month)."""
+
     province = models.ForeignKey("units.Province", on_delete=models.DO_NOTHING,
                                  db_constraint=False, db_index=False, related_name="+")
     office = models.ForeignKey("core.Office", on_delete=models.DO_NOTHING, db_constraint=False,
@@ -146,6 +148,13 @@ class DailyFact(models.Model):
     withdrawn = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyFact(FactCounts):
+    day = models.DateField()
+
+    class Meta:
         verbose_name = _("daily fact")
         verbose_name_plural = _("daily facts")
         constraints = [
@@ -165,40 +174,12 @@ class DailyFact(models.Model):
         return f"{self.day} {self.office_id} {self.procedure_id} {self.channel}"
 
 
-class MonthlyFact(models.Model):
+class MonthlyFact(FactCounts):
     """DailyFact summed per calendar month × office × procedure × channel (`month`: its first
     day). Long periods read their whole months here and only the days at their edges from
     DailyFact."""
 
     month = models.DateField()
-    province = models.ForeignKey("units.Province", on_delete=models.DO_NOTHING,
-                                 db_constraint=False, db_index=False, related_name="+")
-    office = models.ForeignKey("core.Office", on_delete=models.DO_NOTHING, db_constraint=False,
-                               db_index=False, related_name="+")
-    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.DO_NOTHING,
-                                  db_constraint=False, db_index=False, related_name="+")
-    channel = models.CharField(max_length=16)
-
-    submitted = models.PositiveIntegerField(default=0)
-    with_documents = models.PositiveIntegerField(default=0)
-    digitized = models.PositiveIntegerField(default=0)
-    supplements = models.PositiveIntegerField(default=0)
-    extensions = models.PositiveIntegerField(default=0)
-    ratings = models.PositiveIntegerField(default=0)
-    rating_sum = models.PositiveIntegerField(default=0)
-    complaints = models.PositiveIntegerField(default=0)
-    complained = models.PositiveIntegerField(default=0)
-    paid = models.PositiveIntegerField(default=0)
-    paid_online = models.PositiveIntegerField(default=0)
-    received = models.PositiveIntegerField(default=0)
-    finished = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    late = models.PositiveIntegerField(default=0)
-    signed = models.PositiveIntegerField(default=0)
-    returned = models.PositiveIntegerField(default=0)
-    refused = models.PositiveIntegerField(default=0)
-    stopped = models.PositiveIntegerField(default=0)
-    withdrawn = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly fact")
