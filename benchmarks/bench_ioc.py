@@ -34,6 +34,7 @@ from pathlib import Path
 
 from benchmarks import framework
 from benchmarks.framework import Report, Row
+from haicap.core.bulk import create_indexes, drop_secondary_indexes
 
 TITLE = "Operations centre (PostgreSQL): KPI overview, facts lag, rebuild"
 DB_NAME = "haicap_bench_ioc"
@@ -408,7 +409,8 @@ def _generate_logs(count: int) -> dict:
         conn.execute("SET synchronous_commit = off")
         conn.execute("SET work_mem = '256MB'")
         conn.execute("SET temp_buffers = '256MB'")  # before the session's first temp table
-        indexes = _drop_secondary_indexes(conn, ("dossiers_dossierevent", "dossiers_dossier"))
+        indexes = [drop_secondary_indexes(conn.cursor(), table)
+                   for table in ("dossiers_dossierevent", "dossiers_dossier")]
         conn.execute("SET session_replication_role = replica")
         conn.execute(f"CREATE TEMP TABLE gen ({_temp_columns()}) ON COMMIT DELETE ROWS")
         for chunk in range(first, first + count, LOG_CHUNK):
@@ -421,7 +423,8 @@ def _generate_logs(count: int) -> dict:
             log(f"  {last - first + 1:,} dossiers with their events "
                 f"({time.perf_counter() - start:.0f} s)")
         conn.execute("SET session_replication_role = DEFAULT")
-        _create_indexes(conn, indexes)
+        for table_indexes in indexes:
+            create_indexes(conn.cursor(), table_indexes)
         log(f"  indexes built again ({time.perf_counter() - start:.0f} s)")
         for table in ("dossiers_dossier", "dossiers_dossierevent"):
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -432,23 +435,6 @@ def _generate_logs(count: int) -> dict:
         conn.execute("VACUUM ANALYZE dossiers_dossier")
         conn.execute("VACUUM ANALYZE dossiers_dossierevent")
     return {"seconds": time.perf_counter() - start, "events": events}
-
-
-def _drop_secondary_indexes(conn, tables: tuple[str, ...]) -> list[tuple[str, str, str]]:
-    """Drop the indexes of `tables` that back no constraint (bulk inserts go faster without
-    them); returns (name, definition, table) of each, for `_create_indexes`."""
-    indexes = conn.execute(
-        "SELECT indexname, indexdef, tablename FROM pg_indexes WHERE tablename = ANY(%s) "
-        "AND indexname NOT IN (SELECT conname FROM pg_constraint)", [list(tables)]).fetchall()
-    for name, _definition, _table in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    return indexes
-
-
-def _create_indexes(conn, indexes: list[tuple[str, str, str]]) -> None:
-    conn.execute("SET maintenance_work_mem = '256MB'")
-    for _name, definition, _table in indexes:
-        conn.execute(definition)
 
 
 def _temp_columns() -> str:
@@ -478,7 +464,8 @@ def _generate_facts(count: int) -> dict:
     with psycopg.connect(DATABASE_URL) as conn:
         ref = _reference(conn)
         first = _next_dossier_id(conn)
-        indexes = _drop_secondary_indexes(conn, ("ioc_dossierfact", "dossiers_dossier"))
+        fact_indexes = drop_secondary_indexes(conn.cursor(), "ioc_dossierfact")
+        drop_secondary_indexes(conn.cursor(), "dossiers_dossier")
         conn.execute("SET session_replication_role = replica")
         step = 1_000_000
         for chunk in range(first, first + count, step):
@@ -490,7 +477,7 @@ def _generate_facts(count: int) -> dict:
             conn.commit()
             log(f"  {last - first + 1:,} facts and dossiers ({time.perf_counter() - start:.0f} s)")
         conn.execute("SET session_replication_role = DEFAULT")
-        _create_indexes(conn, [index for index in indexes if index[2] == "ioc_dossierfact"])
+        create_indexes(conn.cursor(), fact_indexes)
         conn.execute("SELECT setval(pg_get_serial_sequence('dossiers_dossier', 'id'), "
                      "(SELECT max(id) FROM dossiers_dossier))")
         conn.commit()
@@ -653,6 +640,7 @@ def run() -> Report:
     import psycopg
 
     report = Report()
+    load_at_start = os.getloadavg()[0]
     framework.admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     framework.admin_sql(f"CREATE DATABASE {DB_NAME}")
     try:
@@ -721,7 +709,8 @@ def run() -> Report:
             f"SQL in {logs['seconds']:.0f} s ({LOG_CHUNK:,} dossiers a transaction, secondary "
             "indexes of the dossier and event tables dropped meanwhile and built again, then "
             "VACUUM ANALYZE); `services.rebuild()` in a fresh process folds them in chunks of "
-            "5,000 dossiers (events read in id order, bulk_create of the facts) and builds "
+            "5,000 dossiers (events read in id order, facts written by COPY into the fact table "
+            "with its secondary indexes set aside and built once after) and builds "
             "DailyFact and MonthlyFact by one GROUP BY each, in one transaction.",
             f"Lag: one thread commits {EVENTS_PER_SECOND} events/s (a desk receives a new "
             "dossier: submit + receive in one transaction; older ones are forwarded, finished "
@@ -740,7 +729,8 @@ def run() -> Report:
             f"`selectors.overview` makes {overview['queries']} queries (the full-online "
             "procedures are a kept read). The baseline runs fewer rounds (it is slow) over "
             "the same dossiers' rows.",
-            "Other engineers' work was running on the machine's 2 cores during this run.",
+            f"Load average (1 min) at the start {load_at_start:.1f}, at the end "
+            f"{os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores.",
         ]
         return report
     finally:

@@ -201,7 +201,8 @@ def _settle(fact: Fact) -> None:
 
 
 def _day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
+    """The day in the country's zone (settings.TIME_ZONE), whichever zone is active."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def _moment(text) -> datetime | None:

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
+from haicap.core.bulk import bulk_insert
 from haicap.mdm import conf, golden, quality, store
 from haicap.mdm.models import (
     FieldOverride,
@@ -334,20 +335,3 @@ def _queue_review(match_run: MatchRun, pairs: pa.Table, clusters: pa.Table, mode
             explanation=[asdict(item) for item in matching.explain(row, model)]))
     ReviewPair.objects.bulk_create(queue, batch_size=2000)
     return len(queue)
-
-
-# -- bulk writes ----------------------------------------------------------------------------------
-
-def bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Many rows at once: COPY on PostgreSQL, executemany on SQLite."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
