@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from haicap.mdm import duck
 from haicap.mdm.store import PERSON_COLUMNS, PERSON_SCHEMA
 
 
@@ -112,15 +112,12 @@ def pair_precision(pairs: pa.Table, truth: pa.Table) -> float | None:
     """The share of `pairs` whose two records are the same person in the truth."""
     if not pairs.num_rows:
         return None
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         con.register("pairs", pairs)
         con.register("truth", truth)
         right = con.sql("SELECT count(*) FROM pairs p JOIN truth l ON l.record_key = "
                         "p.record_key_l JOIN truth r ON r.record_key = p.record_key_r "
                         "WHERE l.person_id = r.person_id").fetchall()[0][0]
-    finally:
-        con.close()
     return round(right / pairs.num_rows, 6)
 
 

@@ -15,10 +15,11 @@ of the cluster, so a cluster's key is stable when unrelated records come and go.
 
 from collections.abc import Iterable, Sequence
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from haicap.mdm import duck
 
 MUST_LINK_PROBABILITY = 2.0  # sorts must-links before every scored edge
 
@@ -140,12 +141,9 @@ def _would_split_decision(nodes: list[int], other_root: int, forbidden, find) ->
 
 def _keyed(keys: pa.Array, labels: np.ndarray) -> pa.Table:
     table = pa.table({"record_key": keys, "label": pa.array(labels)})
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         con.register("labelled", table)
         return con.sql("""
             SELECT record_key, min(record_key) OVER (PARTITION BY label) AS cluster_key
             FROM labelled ORDER BY record_key
         """).to_arrow_table()
-    finally:
-        con.close()

@@ -21,3 +21,10 @@ def review_threshold() -> float:
     """Match probability at or above which a pair is kept: between this and the merge threshold
     it goes to the stewards' review queue."""
     return float(_value("HAICAP_MDM_REVIEW_THRESHOLD", "0.5"))
+
+
+def duckdb_memory() -> str:
+    """The most memory one embedded DuckDB (matching, golden records, reports) may hold;
+    beyond it DuckDB spills to a temporary directory. Its default, 80 % of the machine, let a
+    1M-person match take 9 GB beside the web workers."""
+    return _value("HAICAP_MDM_DUCKDB_MEMORY", "2GB")

@@ -5,8 +5,9 @@ is a predicted link, every two records of one person a true link. Counted from g
 
 from dataclasses import dataclass
 
-import duckdb
 import pyarrow as pa
+
+from haicap.mdm import duck
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,7 @@ class Scores:
 def evaluate(clusters: pa.Table, truth: pa.Table) -> Scores:
     """`clusters`: (record_key, cluster_key); `truth`: (record_key, person_id). Records missing
     from either table are left out of both counts."""
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         con.register("clusters", clusters.select(["record_key", "cluster_key"]))
         con.register("truth", truth.select(["record_key", "person_id"]))
         predicted, actual, correct = con.sql("""
@@ -38,8 +38,6 @@ def evaluate(clusters: pa.Table, truth: pa.Table) -> Scores:
                    (SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM by_person),
                    (SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM by_both)
         """).fetchall()[0]
-    finally:
-        con.close()
     precision = correct / predicted if predicted else 1.0
     recall = correct / actual if actual else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -16,10 +16,11 @@ cluster that took most of their records.
 import json
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from haicap.mdm import duck
 
 GOLDEN_FIELDS = ("full_name", "birth_date", "gender", "national_id", "old_id_number", "phone",
                  "address", "commune_code", "father_name", "mother_name", "household_ref")
@@ -66,8 +67,7 @@ def build(records: pa.Table, clusters: pa.Table, *, province: str, trust: dict[s
     """`records`: standardized records; `clusters`: record_key → cluster_key; `previous`:
     record_key → golden_id of the last run."""
     rules = {**DEFAULT_RULES, **(rules or {})}
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         con.register("records", records.append_column(
             "position", pa.array(np.arange(records.num_rows, dtype=np.int64))))
         con.register("clusters", _numbered(clusters))
@@ -84,8 +84,6 @@ def build(records: pa.Table, clusters: pa.Table, *, province: str, trust: dict[s
         members = con.sql("SELECT r.record_key, i.golden_id FROM ranked r JOIN ids i "
                           "USING (cluster_key) ORDER BY r.record_key").to_arrow_table()
         retired = con.sql(_retired_sql()).to_arrow_table()
-    finally:
-        con.close()
     if overrides:
         golden = _apply_overrides(golden, overrides)
     return GoldenResult(golden, members, retired, next_serial)

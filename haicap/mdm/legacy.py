@@ -221,18 +221,27 @@ def utf8_field(text: str) -> str | None:
 _FIELD_READINGS = ((UTF8_AS_CP1252, utf8_field), (TCVN3, tcvn3_field), (VNI, vni_field))
 
 
+# A character no mojibake has: searching for one is much faster than building a set per text.
+_BEYOND_MOJIBAKE = re.compile(
+    "[^" + "".join(re.escape(ch) for ch in sorted(_MOJIBAKE_ALPHABET)) + "]")
+
+
 def could_be_mojibake(text: str) -> bool:
     """Only ASCII and Windows-1252 characters, at least one of them not ASCII: Unicode
     Vietnamese almost always has a letter beyond (ă, đ, ơ, ư, ạ…), mojibake never does."""
-    return not text.isascii() and set(text) <= _MOJIBAKE_ALPHABET
+    return not text.isascii() and _BEYOND_MOJIBAKE.search(text) is None
 
 
-@lru_cache(maxsize=65536)
 def readings(text: str) -> tuple[tuple[str, str | None, float], ...]:
     """The readings of a text that could be mojibake that score best, each (text, encoding,
     score); the text as it is (encoding None) when no reading does better. Several when tied."""
     if not could_be_mojibake(text):
         return ((text, None, 1.0),)
+    return _legacy_readings(text)
+
+
+@lru_cache(maxsize=65536)
+def _legacy_readings(text: str) -> tuple[tuple[str, str | None, float], ...]:
     best = [(text, None, syllable_score(text))]
     # Made only of letters Unicode Vietnamese uses too ("Lê Khánh Khuè", with a typo): read as
     # legacy text only when that makes at least half the words more into syllables.

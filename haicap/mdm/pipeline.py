@@ -12,14 +12,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import asdict
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
 from haicap.core.bulk import bulk_insert
-from haicap.mdm import conf, golden, quality, store
+from haicap.mdm import conf, duck, golden, quality, store
 from haicap.mdm.models import (
     FieldOverride,
     GoldenMember,
@@ -123,13 +122,10 @@ def training_sample(records: pa.Table, limit: int = TRAINING_RECORDS) -> pa.Tabl
     if records.num_rows <= limit:
         return records
     buckets = -(-records.num_rows // limit)
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         con.register("records", records)
         return con.sql(f"SELECT * FROM records WHERE hash(coalesce(CAST(birth_date AS VARCHAR), "
                        f"name_folded)) % {buckets} = 0").to_arrow_table()
-    finally:
-        con.close()
 
 
 def _decisions(province_id: str) -> tuple[list, list]:
@@ -284,8 +280,7 @@ def _retire(retired: pa.Table) -> int:
 def _write_members(province_id: str, members: pa.Table) -> int:
     """Replace the memberships that changed; returns how many records moved or arrived."""
     before = previous_members(province_id)
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         con.register("now", members)
         con.register("before", before)
         moved = con.sql("SELECT n.record_key, n.golden_id FROM now n LEFT JOIN before b "
@@ -293,8 +288,6 @@ def _write_members(province_id: str, members: pa.Table) -> int:
                         ).fetchall()
         gone = [row[0] for row in con.sql("SELECT record_key FROM before WHERE record_key NOT IN "
                                           "(SELECT record_key FROM now)").fetchall()]
-    finally:
-        con.close()
     stale = [key for key, _golden_id in moved] + gone
     for start in range(0, len(stale), 5000):
         GoldenMember.objects.filter(record_key__in=stale[start:start + 5000]).delete()
@@ -310,8 +303,7 @@ def _queue_review(match_run: MatchRun, pairs: pa.Table, clusters: pa.Table, mode
     decided = set(PairDecision.objects.filter(province_id=match_run.province_id,
                                               is_current=True)
                   .values_list("record_a", "record_b"))
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         con.register("pairs", pairs)
         con.register("clusters", clusters)
         uncertain = con.sql(f"""
@@ -322,8 +314,6 @@ def _queue_review(match_run: MatchRun, pairs: pa.Table, clusters: pa.Table, mode
               AND l.cluster_key <> r.cluster_key
             ORDER BY p.match_probability DESC
         """).to_arrow_table().to_pylist()
-    finally:
-        con.close()
     queue = []
     for row in uncertain:
         a, b = sorted((row["record_key_l"], row["record_key_r"]))

@@ -9,9 +9,9 @@ matching found inside the source and across sources.
 - found in other sources: records whose person also appears in another source.
 """
 
-import duckdb
 import pyarrow as pa
 
+from haicap.mdm import duck
 from haicap.mdm.models import QualityReport, Source
 
 # canonical field → the standardized test of a readable value (SQL over `s`)
@@ -28,8 +28,7 @@ FIELDS = ("full_name", "birth_date", "gender", "national_id", "phone", "address"
 
 def reports(raw: pa.Table, records: pa.Table, fixes: pa.Table, clusters: pa.Table) -> dict:
     """{source code: (records, figures)} for every source in `raw`."""
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         for name, table in (("raw", raw), ("std", records), ("fixes", fixes),
                             ("clusters", clusters)):
             con.register(name, table)
@@ -45,8 +44,6 @@ def reports(raw: pa.Table, records: pa.Table, fixes: pa.Table, clusters: pa.Tabl
         """).to_arrow_table().to_pylist()
         rules = _rules(con)
         duplicates = _duplicates(con)
-    finally:
-        con.close()
     found = {}
     for row in rows:
         total = row["records"]

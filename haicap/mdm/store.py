@@ -10,11 +10,11 @@ never lost to the pipeline.
 
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from haicap.mdm import duck
 from haicap.mdm.models import Batch, EntityKind, SourceRecord
 from haicap.mdm.sources import CANONICAL_FIELDS
 
@@ -73,8 +73,7 @@ def current_people(province_id: str) -> pa.Table:
             paths.append((batch.pk, path))
     if not paths:
         return PERSON_SCHEMA.empty_table()
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         union = " UNION ALL ".join(
             f"SELECT {batch_id} AS batch_id, * FROM read_parquet('{path.as_posix()}')"
             for batch_id, path in paths)
@@ -82,8 +81,6 @@ def current_people(province_id: str) -> pa.Table:
         return con.sql(f"SELECT {names} FROM ({union}) QUALIFY row_number() OVER "
                        "(PARTITION BY record_key ORDER BY batch_id DESC) = 1 "
                        "ORDER BY record_key").to_arrow_table().cast(PERSON_SCHEMA)
-    finally:
-        con.close()
 
 
 def run_folder(run) -> Path:

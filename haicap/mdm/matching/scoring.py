@@ -9,9 +9,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import duckdb
 import pyarrow as pa
 
+from haicap.mdm import duck
 from haicap.mdm.matching import settings as matching_settings
 from haicap.mdm.matching.model import Model, trained_on
 
@@ -32,35 +32,35 @@ class Pairs:
 
 
 def matching_input(records: pa.Table) -> pa.Table:
-    con = duckdb.connect()
-    try:
+    with duck.connection() as con:
         con.register("records", records)
         return con.sql(matching_settings.input_sql("records")).to_arrow_table()
-    finally:
-        con.close()
 
 
-def _linker(prepared: pa.Table, settings: dict):
+def _linker(con, prepared: pa.Table, settings: dict):
+    """A Splink linker on `con` (a duck.connection: Splink's tables count against its memory
+    cap and spill to its directory)."""
     from splink import DuckDBAPI, Linker
 
-    api = DuckDBAPI()
+    api = DuckDBAPI(connection=con)
     frame = api.register(prepared)
     return Linker(frame, settings, log_level=None)
 
 
 def train(records: pa.Table, *, seed: int = 0, description: str = "") -> Model:
     prepared = matching_input(records)
-    # A fixed linker id: the same records and seed give the same saved JSON.
-    linker = _linker(prepared, {**matching_settings.initial_settings(),
-                                "linker_uid": f"mdm{seed}"})
-    linker.training.estimate_probability_two_random_records_match(
-        list(matching_settings.DETERMINISTIC_RULES),
-        recall=matching_settings.DETERMINISTIC_RECALL)
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
-    for rule in matching_settings.TRAINING_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS)
-    saved = _completed(linker.misc.save_model_to_json())
+    with duck.connection() as con:
+        # A fixed linker id: the same records and seed give the same saved JSON.
+        linker = _linker(con, prepared, {**matching_settings.initial_settings(),
+                                         "linker_uid": f"mdm{seed}"})
+        linker.training.estimate_probability_two_random_records_match(
+            list(matching_settings.DETERMINISTIC_RULES),
+            recall=matching_settings.DETERMINISTIC_RECALL)
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+        for rule in matching_settings.TRAINING_BLOCKS:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS)
+        saved = _completed(linker.misc.save_model_to_json())
     return Model(splink_settings=saved, trained_on=trained_on(
         records, seed=seed, description=description,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds")))
@@ -84,11 +84,12 @@ def _completed(saved: dict) -> dict:
 
 
 def predict(records: pa.Table, model: Model, *, threshold: float) -> Pairs:
-    linker = _linker(matching_input(records), model.splink_settings)
-    scored = linker.inference.predict(threshold_match_probability=threshold,
-                                      warning_mode="never")
-    con = linker._db_api.duckdb_con
-    return Pairs(table=con.sql(pairs_sql(scored.physical_name, model)).to_arrow_table())
+    prepared = matching_input(records)
+    with duck.connection() as con:
+        linker = _linker(con, prepared, model.splink_settings)
+        scored = linker.inference.predict(threshold_match_probability=threshold,
+                                          warning_mode="never")
+        return Pairs(table=con.sql(pairs_sql(scored.physical_name, model)).to_arrow_table())
 
 
 def pairs_sql(table: str, model: Model) -> str:
