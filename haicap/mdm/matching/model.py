@@ -67,6 +67,23 @@ def level_label(comparison: dict, gamma: int | None) -> str:
     return str(gamma)
 
 
+def gamma_sql(comparison: dict) -> str:
+    """The comparison's level as a SQL CASE over the `<column>_l` / `<column>_r` columns, in
+    level_label's numbering."""
+    levels = comparison["comparison_levels"]
+    value = sum(1 for level in levels if not level.get("is_null_level")) - 1
+    cases = []
+    for level in levels:
+        condition = level["sql_condition"]
+        if level.get("is_null_level"):
+            cases.append(f"WHEN {condition} THEN -1")
+            continue
+        cases.append(f"ELSE {value}" if condition.strip().upper() == "ELSE"
+                     else f"WHEN {condition} THEN {value}")
+        value -= 1
+    return f"CASE {' '.join(cases)} END"
+
+
 def trained_on(records: pa.Table, *, seed: int, description: str, trained_at: str) -> dict:
     keys = pc.sort_indices(records.column("record_key"))
     ordered = records.column("record_key").take(keys).combine_chunks().cast(pa.large_string())

@@ -9,11 +9,12 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 import pyarrow as pa
 
 from haicap.mdm import duck
 from haicap.mdm.matching import settings as matching_settings
-from haicap.mdm.matching.model import Model, trained_on
+from haicap.mdm.matching.model import Model, gamma_sql, trained_on
 
 U_SAMPLE_PAIRS = 3e6
 EM_MAX_PAIRS = 2e6
@@ -84,23 +85,50 @@ def _completed(saved: dict) -> dict:
 
 
 def predict(records: pa.Table, model: Model, *, threshold: float) -> Pairs:
-    prepared = matching_input(records)
     with duck.connection() as con:
-        linker = _linker(con, prepared, model.splink_settings)
+        con.register("records", records.append_column(
+            ROW_ID, pa.array(np.arange(records.num_rows, dtype=np.int64))))
+        con.sql(f"CREATE TABLE {INPUT} AS "
+                f"{matching_settings.input_sql('records', also=(ROW_ID,))}")
+        con.unregister("records")
+        # Splink scores pairs of row numbers (not record keys: the pairs and the joins are a
+        # third the size) without carrying both records' columns through every candidate pair
+        # (a third of the time, most of the memory at 1M people); the levels of the pairs kept
+        # are computed after, from the same conditions (pairs_sql).
+        linker = _linker(con, INPUT, {**model.splink_settings, "unique_id_column_name": ROW_ID,
+                                      "retain_matching_columns": False,
+                                      "retain_intermediate_calculation_columns": True})
         scored = linker.inference.predict(threshold_match_probability=threshold,
                                           warning_mode="never")
         return Pairs(table=con.sql(pairs_sql(scored.physical_name, model)).to_arrow_table())
 
 
+INPUT = "matching_input"
+ROW_ID = "row_id"
+
+
 def pairs_sql(table: str, model: Model) -> str:
-    """Splink's prediction columns narrowed and typed for the contract (columns qualified, so
-    an output name never stands for an input of the same name)."""
-    columns = ["least(p.record_key_l, p.record_key_r) AS record_key_l",
-               "greatest(p.record_key_l, p.record_key_r) AS record_key_r",
-               "CAST(p.match_probability AS DOUBLE) AS match_probability",
-               "CAST(p.match_weight AS DOUBLE) AS match_weight"]
-    for name in model.comparison_names:
-        columns += [f"CAST(p.gamma_{name} AS TINYINT) AS gamma_{name}",
-                    f"CAST(pow(2, p.mw_{name}) AS DOUBLE) AS bf_{name}"]
-    return f"SELECT {', '.join(columns)} FROM {table} AS p"
+    """Splink's prediction columns narrowed and typed for the contract, with each comparison's
+    level (gamma) from both records' columns in the matching input."""
+    comparisons = model.splink_settings["comparisons"]
+    sides = ", ".join(f"{side}.{column} AS {column}_{side}" for side in "lr"
+                      for column in (matching_settings.UNIQUE_ID,
+                                     *matching_settings.COMPARED_COLUMNS))
+    key = matching_settings.UNIQUE_ID
+    columns = [f"least({key}_l, {key}_r) AS record_key_l",
+               f"greatest({key}_l, {key}_r) AS record_key_r",
+               "CAST(match_probability AS DOUBLE) AS match_probability",
+               "CAST(match_weight AS DOUBLE) AS match_weight"]
+    for comparison in comparisons:
+        name = comparison["output_column_name"]
+        columns += [f"CAST({gamma_sql(comparison)} AS TINYINT) AS gamma_{name}",
+                    f"CAST(pow(2, mw_{name}) AS DOUBLE) AS bf_{name}"]
+    weights = ", ".join(f"p.mw_{comparison['output_column_name']}" for comparison in comparisons)
+    return f"""
+        SELECT {', '.join(columns)} FROM (
+            SELECT p.match_probability, p.match_weight, {weights}, {sides}
+            FROM {table} p
+            JOIN {INPUT} l ON l.{ROW_ID} = p.{ROW_ID}_l
+            JOIN {INPUT} r ON r.{ROW_ID} = p.{ROW_ID}_r)
+    """
 

@@ -17,6 +17,11 @@ rule are still reached by the others.
 from dataclasses import dataclass
 
 UNIQUE_ID = "record_key"
+# The matching input's columns the comparisons' levels read (as <column>_l and <column>_r).
+COMPARED_COLUMNS = ("name_folded", "name_sorted", "given_folded", "family_folded", "birth_date",
+                    "birth_year", "birth_month", "birth_day", "birth_days", "gender",
+                    "national_id", "old_id_number", "phone", "commune_code", "province_code",
+                    "address", "father_folded", "mother_folded")
 
 
 @dataclass(frozen=True)
@@ -175,11 +180,11 @@ def initial_settings() -> dict:
     }
 
 
-def input_sql(table: str) -> str:
+def input_sql(table: str, *, also: tuple[str, ...] = ()) -> str:
     """The matching input from a standardized-records table: comparison columns and capped
-    blocking keys (DuckDB SQL)."""
+    blocking keys (DuckDB SQL), and the columns `also` names as they are."""
     prepared = f"""
-        SELECT record_key, name_folded,
+        SELECT record_key, {''.join(f"{column}, " for column in also)}name_folded,
                array_to_string(list_sort(string_split(name_folded, ' ')), ' ') AS name_sorted,
                array_to_string(list_transform(string_split(name_folded, ' '),
                                               lambda w: left(w, 1)), '') AS initials,

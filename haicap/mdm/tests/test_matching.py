@@ -108,6 +108,42 @@ def test_pairs_carry_gamma_and_bayes_factor_per_comparison_above_the_threshold(t
                                                    strict=True))
 
 
+def test_levels_of_kept_pairs_are_the_levels_splink_itself_gives(trained):
+    """predict scores without carrying the records' columns and computes each kept pair's
+    levels after: they must be the gamma values Splink writes when it carries them."""
+    records, _, model = trained
+    ours = matching.predict(records, model, threshold=0.5).table
+    names = [f"gamma_{name}" for name in model.comparison_names]
+    splinks = _splink_gammas(records, model, names)
+    assert ours.num_rows == len(splinks) > 100
+    found = {(row["record_key_l"], row["record_key_r"]): tuple(row[n] for n in names)
+             for row in ours.select(["record_key_l", "record_key_r", *names]).to_pylist()}
+    assert found == splinks
+    levels = {value for row in found.values() for value in row}
+    assert -1 in levels and len(levels) >= 4  # missing values and several levels were compared
+
+
+def _splink_gammas(records, model, names) -> dict:
+    from splink import DuckDBAPI, Linker
+
+    api = DuckDBAPI()
+    linker = Linker(api.register(matching.scoring.matching_input(records)),
+                    {**model.splink_settings, "retain_matching_columns": True}, log_level=None)
+    scored = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+    return {(min(row["record_key_l"], row["record_key_r"]),
+             max(row["record_key_l"], row["record_key_r"])): tuple(row[n] for n in names)
+            for row in scored.as_duckdbpyrelation().to_arrow_table().to_pylist()}
+
+
+def test_every_column_a_level_reads_is_among_the_compared_columns():
+    import re
+
+    read = {match for comparison in matching_settings.comparisons()
+            for level in comparison["comparison_levels"]
+            for match in re.findall(r"\b(\w+)_[lr]\b", level["sql_condition"])}
+    assert read and read <= set(matching_settings.COMPARED_COLUMNS)
+
+
 def test_explain_gives_each_comparison_its_level_and_weight_summing_to_the_match_weight(trained):
     records, _, model = trained
     pairs = matching.predict(records, model, threshold=0.5).table
