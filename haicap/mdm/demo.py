@@ -3,9 +3,20 @@ people with the noise old registers have), imported through their mappings, and 
 golden records, a review queue for the data steward (demo login `dulieu`) and quality reports."""
 
 import os
+import shutil
 
-from haicap.mdm import pipeline, services, synth
-from haicap.mdm.models import Source, SystemKind
+from django.db import transaction
+
+from haicap.mdm import pipeline, services, store, synth
+from haicap.mdm.models import (
+    Batch,
+    GoldenRecord,
+    MatchRun,
+    PairDecision,
+    Source,
+    SourceRecord,
+    SystemKind,
+)
 from haicap.mdm.sources import SourceTable
 
 # The population database's copy is the most trusted, the portal's self-declared accounts least.
@@ -40,3 +51,18 @@ def load(province) -> str:
     return (f"Master data: {figures['records']:,} records from 3 old systems, "
             f"{figures['golden']:,} golden records, {figures['to_review']:,} pairs to review "
             "(steward login: dulieu)")
+
+
+def remove(province) -> int:
+    """The province's master data deleted for a demo reset (stewards' decisions name demo
+    officers, who go next), its working copies too; returns how many source records went."""
+    PairDecision.objects.filter(province=province).delete()
+    GoldenRecord.objects.filter(province=province).delete()
+    MatchRun.objects.filter(province=province).delete()
+    sources = Source.objects.filter(province=province)
+    records = SourceRecord.objects.filter(source__in=sources).delete()[0]
+    Batch.objects.filter(source__in=sources).delete()
+    sources.delete()
+    folder = store.folder(province.pk)
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return records

@@ -310,12 +310,14 @@ def demo_citizens(province: Province):
 
 
 def remove_demo(province: Province) -> dict[str, int]:
-    """Delete the demo's dossiers, citizens, officers and offices. The audit log keeps its
-    rows."""
+    """Delete the demo's dossiers, master data, citizens, officers and offices. The audit log
+    keeps its rows."""
     from haicap.core.demo.dossiers import remove_dossiers
+    from haicap.mdm.demo import remove as remove_master_data
 
     codes = demo_office_codes(province)
     dossiers = remove_dossiers(province, codes)
+    remove_master_data(province)
     citizens = demo_citizens(province).delete()[1].get(User._meta.label, 0)
     officers = User.objects.filter(
         Q(office__code__in=codes) | Q(username=ADMIN_USERNAME, role=Role.ADMINISTRATOR)

@@ -100,6 +100,24 @@ class DemoProvinceTests(TestCase):
         assert AuditEntry.objects.filter(action="demo.reset").count() == 1
 
 
+    def test_reset_after_a_stewards_decision_rebuilds_the_master_data(self):
+        """Decisions name the steward, a demo officer the reset deletes: the province's master
+        data goes first and is loaded again."""
+        from haicap.mdm import review
+        from haicap.mdm.models import GoldenRecord, PairDecision, SourceRecord
+
+        first, second = SourceRecord.objects.order_by("record_key")[:2]
+        review.decide_pair((first.record_key, second.record_key), "not_same",
+                           User.objects.get(username="dulieu"))
+        records = SourceRecord.objects.count()
+
+        output = run_demo("--reset")
+
+        assert PairDecision.objects.count() == 0
+        assert SourceRecord.objects.count() == records > 0
+        assert GoldenRecord.objects.exists() and "Master data" in output
+
+
 @pytest.mark.django_db
 def test_commune_codenames_are_unique_ascii():
     communes = list(Commune.objects.filter(province_id="48"))
