@@ -56,6 +56,8 @@ FIELD_LABELS = {
     "owner_national_id": gettext_lazy("Owner's identification number"),
     "registered_on": gettext_lazy("Registered on"),
 }
+# Comparisons that are not one field.
+COMPARISON_LABELS = {"name": gettext_lazy("Full name"), "parents": gettext_lazy("Parents' names")}
 GOLDEN_SHOWN = ("full_name", "birth_date", "gender", "national_id", "old_id_number", "phone",
                 "address", "commune_code", "father_name", "mother_name", "household_ref")
 PERSON_FIELDS = CANONICAL_FIELDS["person"]
@@ -300,7 +302,12 @@ class Weight:
     @property
     def label(self) -> str:
         """The comparison named as the page names its field (Splink's name otherwise)."""
-        return label(self.comparison)
+        return str(COMPARISON_LABELS.get(self.comparison) or label(self.comparison))
+
+    @property
+    def level_label(self) -> str:
+        """The level's label from the model, in the page's language."""
+        return _(self.level)
 
     @property
     def bar_width(self) -> int:

@@ -84,6 +84,10 @@ def _completed(saved: dict) -> dict:
     return saved
 
 
+INPUT = "matching_input"  # the table predict scores from
+ROW_ID = "row_id"  # its records' row numbers, Splink's unique id there
+
+
 def predict(records: pa.Table, model: Model, *, threshold: float) -> Pairs:
     with duck.connection() as con:
         con.register("records", records.append_column(
@@ -101,10 +105,6 @@ def predict(records: pa.Table, model: Model, *, threshold: float) -> Pairs:
         scored = linker.inference.predict(threshold_match_probability=threshold,
                                           warning_mode="never")
         return Pairs(table=con.sql(pairs_sql(scored.physical_name, model)).to_arrow_table())
-
-
-INPUT = "matching_input"
-ROW_ID = "row_id"
 
 
 def pairs_sql(table: str, model: Model) -> str:

@@ -16,6 +16,9 @@ rule are still reached by the others.
 
 from dataclasses import dataclass
 
+# Level labels are saved in the model's JSON as written here and translated where shown.
+from django.utils.translation import gettext_noop as _
+
 UNIQUE_ID = "record_key"
 # The matching input's columns the comparisons' levels read (as <column>_l and <column>_r).
 COMPARED_COLUMNS = ("name_folded", "name_sorted", "given_folded", "family_folded", "birth_date",
@@ -54,19 +57,19 @@ DETERMINISTIC_RECALL = 0.8
 
 def _null(*columns: str) -> dict:
     sides = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
-    return {"sql_condition": sides, "label_for_charts": "missing", "is_null_level": True}
+    return {"sql_condition": sides, "label_for_charts": _("missing"), "is_null_level": True}
 
 
 def _level(condition: str, label: str) -> dict:
     return {"sql_condition": condition, "label_for_charts": label}
 
 
-ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
+ELSE = {"sql_condition": "ELSE", "label_for_charts": _("different")}
 
 # Two valid identity numbers that differ by more than one digit belong to two people but for a
 # rare double typo: m is fixed, not learned — EM on blocks full of namesakes and twins learns it
 # far too weak (it took 27 % of matches to carry different CCCDs on the easy synthetic data).
-DIFFERENT_NUMBER = {"sql_condition": "ELSE", "label_for_charts": "different",
+DIFFERENT_NUMBER = {"sql_condition": "ELSE", "label_for_charts": _("different"),
                     "m_probability": 0.005, "fix_m_probability": True}
 
 
@@ -74,7 +77,7 @@ DIFFERENT_NUMBER = {"sql_condition": "ELSE", "label_for_charts": "different",
 # nothing (a neutral level, m = u fixed), or a namesake with the same birth date would count the
 # same name three times and merge without a steward.
 COUNTED_IN_FULL_NAME = {"sql_condition": "name_folded_l = name_folded_r",
-                        "label_for_charts": "counted in the full name",
+                        "label_for_charts": _("counted in the full name"),
                         "m_probability": 0.5, "u_probability": 0.5,
                         "fix_m_probability": True, "fix_u_probability": True}
 
@@ -85,79 +88,79 @@ def comparisons() -> list[dict]:
          "comparison_levels": [
              _null("name_folded"),
              # Term-frequency adjusted: "nguyen van hung" agreeing says less than a rare name.
-             {**_level("name_folded_l = name_folded_r", "same full name"),
+             {**_level("name_folded_l = name_folded_r", _("same full name")),
               "tf_adjustment_column": "name_folded", "tf_adjustment_weight": 1.0},
-             _level("name_sorted_l = name_sorted_r", "same words, another order"),
+             _level("name_sorted_l = name_sorted_r", _("same words, another order")),
              _level("jaro_winkler_similarity(name_folded_l, name_folded_r) >= 0.95",
-                    "Jaro-Winkler ≥ 0.95"),
-             _level("levenshtein(name_folded_l, name_folded_r) <= 2", "one or two edits"),
+                    _("Jaro-Winkler ≥ 0.95")),
+             _level("levenshtein(name_folded_l, name_folded_r) <= 2", _("one or two edits")),
              _level("jaro_winkler_similarity(name_folded_l, name_folded_r) >= 0.88",
-                    "Jaro-Winkler ≥ 0.88"),
+                    _("Jaro-Winkler ≥ 0.88")),
              ELSE]},
         {"output_column_name": "given_name", "comparison_description": "given name, folded",
          "comparison_levels": [
              _null("given_folded"),
              COUNTED_IN_FULL_NAME,
-             _level("given_folded_l = given_folded_r", "same given name"),
+             _level("given_folded_l = given_folded_r", _("same given name")),
              _level("jaro_winkler_similarity(given_folded_l, given_folded_r) >= 0.9",
-                    "Jaro-Winkler ≥ 0.9"),
+                    _("Jaro-Winkler ≥ 0.9")),
              ELSE]},
         {"output_column_name": "family_name", "comparison_description": "family name, folded",
          "comparison_levels": [
              _null("family_folded"),
              COUNTED_IN_FULL_NAME,
-             _level("family_folded_l = family_folded_r", "same family name"),
+             _level("family_folded_l = family_folded_r", _("same family name")),
              ELSE]},
         {"output_column_name": "birth_date", "comparison_description": "date of birth",
          "comparison_levels": [
              _null("birth_year"),
-             _level("birth_date_l = birth_date_r", "same date"),
+             _level("birth_date_l = birth_date_r", _("same date")),
              _level("birth_year_l = birth_year_r AND birth_day_l = birth_month_r "
-                    "AND birth_month_l = birth_day_r", "day and month swapped"),
+                    "AND birth_month_l = birth_day_r", _("day and month swapped")),
              _level("(birth_date_l IS NULL OR birth_date_r IS NULL) "
-                    "AND birth_year_l = birth_year_r", "same year, one side year only"),
-             _level("abs(birth_days_l - birth_days_r) <= 365", "within a year"),
+                    "AND birth_year_l = birth_year_r", _("same year, one side year only")),
+             _level("abs(birth_days_l - birth_days_r) <= 365", _("within a year")),
              ELSE]},
         {"output_column_name": "national_id", "comparison_description": "CCCD",
          "comparison_levels": [
              _null("national_id"),
-             _level("national_id_l = national_id_r", "same CCCD"),
+             _level("national_id_l = national_id_r", _("same CCCD")),
              _level("damerau_levenshtein(national_id_l, national_id_r) <= 1",
-                    "one digit wrong or two swapped"),
+                    _("one digit wrong or two swapped")),
              DIFFERENT_NUMBER]},
         {"output_column_name": "old_id_number", "comparison_description": "old CMND",
          "comparison_levels": [
              _null("old_id_number"),
-             _level("old_id_number_l = old_id_number_r", "same CMND"),
+             _level("old_id_number_l = old_id_number_r", _("same CMND")),
              DIFFERENT_NUMBER]},
         {"output_column_name": "address", "comparison_description": "commune and street",
          "comparison_levels": [
              _null("address"),
              _level("commune_code_l = commune_code_r "
                     "AND jaro_winkler_similarity(address_l, address_r) >= 0.92",
-                    "same commune, street alike"),
-             _level("commune_code_l = commune_code_r", "same commune"),
-             _level("province_code_l = province_code_r", "same province"),
+                    _("same commune, street alike")),
+             _level("commune_code_l = commune_code_r", _("same commune")),
+             _level("province_code_l = province_code_r", _("same province")),
              ELSE]},
         {"output_column_name": "phone", "comparison_description": "phone",
          "comparison_levels": [
              _null("phone"),
-             _level("phone_l = phone_r", "same phone"),
+             _level("phone_l = phone_r", _("same phone")),
              ELSE]},
         {"output_column_name": "gender", "comparison_description": "gender",
          "comparison_levels": [
              _null("gender"),
-             _level("gender_l = gender_r", "same gender"),
+             _level("gender_l = gender_r", _("same gender")),
              ELSE]},
         {"output_column_name": "parents", "comparison_description": "parents' names, folded",
          "comparison_levels": [
              {"sql_condition": "(father_folded_l IS NULL OR father_folded_r IS NULL) "
                                "AND (mother_folded_l IS NULL OR mother_folded_r IS NULL)",
-              "label_for_charts": "missing", "is_null_level": True},
+              "label_for_charts": _("missing"), "is_null_level": True},
              _level("father_folded_l = father_folded_r AND mother_folded_l = mother_folded_r",
-                    "both parents' names"),
+                    _("both parents' names")),
              _level("father_folded_l = father_folded_r OR mother_folded_l = mother_folded_r",
-                    "one parent's name"),
+                    _("one parent's name")),
              ELSE]},
     ]
 

@@ -429,3 +429,16 @@ def test_a_long_golden_list_is_counted_no_further_than_the_cap(client, steward, 
     response = client.get(reverse("mdm:golden_list"))
     assert response.context["records"].paginator.more
     assert len(response.context["records"].object_list) == 3  # the page is still whole
+
+
+def test_the_weights_of_a_pair_name_each_comparison_and_level_in_vietnamese():
+    """Level labels are saved in the model's JSON in English and translated where shown."""
+    from haicap.mdm.selectors import Weight
+
+    with override("vi"):
+        name = Weight("name", "same full name", 10.3)
+        parents = Weight("parents", "missing", 0.0)
+        birth = Weight("birth_date", "day and month swapped", 4.1)
+        assert (name.label, name.level_label) == ("Họ và tên", "trùng họ và tên")
+        assert (parents.label, parents.level_label) == ("Họ tên cha mẹ", "thiếu dữ liệu")
+        assert birth.level_label == "đảo ngày và tháng"
