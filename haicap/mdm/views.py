@@ -4,11 +4,13 @@ its bad rows), golden records with their lineage and overrides, the review queue
 side-by-side comparison, the audit of decisions, match runs and the data-quality report.
 
 Thin: `selectors` read (scoped to the user), `services` / `review` / `tasks` act. An import is
-staged between its two steps: the uploaded file under MEDIA_ROOT/mdm/staged/<user>/, a
-database's connection string in the session (never on disk, never in a page).
+staged between its two steps: the uploaded file under MEDIA_ROOT/mdm/staged/<user>/ (swept
+after a day when abandoned), a database's connection string in the session (never on disk,
+never in a page).
 """
 
 import secrets
+import time
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -42,6 +44,7 @@ ROWS_PER_PAGE = 50
 # Long lists are counted no further (a steward searches rather than pages through them).
 COUNT_CAP = 10_000
 STAGED_KEY = "mdm_staged"
+STAGED_HOURS = 24  # a staged upload older than this is an abandoned import
 
 
 def steward_page(view):
@@ -253,11 +256,29 @@ def _import(request, source, staged: dict, table: SourceTable, key_column: str,
 
 # -- staging an import between its two steps ------------------------------------------------------
 
+def _staging_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "mdm" / "staged"
+
+
 def _staging_folder(user) -> Path:
-    return Path(settings.MEDIA_ROOT) / "mdm" / "staged" / str(user.pk)
+    return _staging_root() / str(user.pk)
+
+
+def sweep_abandoned_uploads() -> int:
+    """Delete staged files older than STAGED_HOURS: imports left half-way by a steward whose
+    session ended (its own list, which deletes the older ones, never comes back). Returns how
+    many."""
+    cutoff = time.time() - STAGED_HOURS * 3600
+    removed = 0
+    for path in _staging_root().glob("*/*"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _stage_file(request, source, upload) -> str:
+    sweep_abandoned_uploads()
     token = secrets.token_urlsafe(12)
     name = Path(upload.name).name[:200]
     # An unreadable file is refused now, not on the next page; its size is kept for the preview.

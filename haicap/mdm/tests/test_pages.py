@@ -152,6 +152,28 @@ def test_an_excel_file_is_mapped_previewed_with_its_problems_and_imported(client
     assert client.get(start["Location"]).status_code == 404
 
 
+def test_uploads_abandoned_for_a_day_are_deleted_when_the_next_one_is_staged(client, steward,
+                                                                            settings, tmp_path):
+    import os
+    import time
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    other = Path(tmp_path) / "mdm" / "staged" / "999"
+    other.mkdir(parents=True)
+    abandoned, recent = other / "old.xlsx", other / "new.xlsx"
+    for path in (abandoned, recent):
+        path.write_bytes(b"x")
+    day_ago = time.time() - 25 * 3600
+    os.utime(abandoned, (day_ago, day_ago))
+    source_with_rows("A", [])
+
+    start = client.post(reverse("mdm:import_start", args=["A"]), {"file": workbook(SHEET)})
+
+    assert start.status_code == 302 and client.get(start["Location"]).status_code == 200
+    assert not abandoned.exists() and recent.exists()
+
+
 def test_a_saved_mapping_version_is_offered_and_an_unchanged_one_reused(client, steward):
     source_with_rows("A", [])
     start = client.post(reverse("mdm:import_start", args=["A"]), {"file": workbook(SHEET)})
