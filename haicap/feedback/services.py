@@ -1,7 +1,8 @@
 """Writes of the feedback app, one transaction each: a rating, a complaint, an officer taking a
-complaint in hand and answering it. Ratings and complaints are also dossier events (`rate`,
-`complain`) written through `record_event`, so the event log (and the KPI facts folded from
-it) and the outbox carry them; every write is in the audit log."""
+complaint in hand and answering it. Ratings, complaints and answers are also dossier events
+(`rate`, `complain`, `answer_complaint`) written through `record_event`, so the event log (and
+the KPI facts folded from it) and the outbox carry them — the applicant is told of an answer;
+every write is in the audit log."""
 
 from datetime import timedelta
 
@@ -130,6 +131,10 @@ def answer_complaint(*, officer: User, complaint: Complaint, answer: str) -> Com
         complaint.handled_by = complaint.handled_by or officer
         complaint.save(update_fields=["status", "answer", "answered_by", "answered_at",
                                       "handled_by"])
+        # An event too: the dossier's history shows it and the applicant is told (outbox).
+        dossier = Dossier.objects.select_related("procedure").get(pk=complaint.dossier_id)
+        record_event(dossier, "answer_complaint", dossier.status, office=officer.office,
+                     note=answer, data={"complaint_id": complaint.pk})
         audit.record("feedback.answer", complaint, summary=str(complaint.pk),
                      changes={"status": [before, complaint.status]})
     return complaint

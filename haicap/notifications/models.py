@@ -39,6 +39,7 @@ class NotificationKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Task due soon")
     OVERDUE = "overdue", _("Task overdue")
     TICKET_NEAR_TURN = "ticket_near_turn", _("Your turn is near")
+    COMPLAINT_ANSWERED = "complaint_answered", _("Complaint answered")
 
 
 class NotificationQuerySet(models.QuerySet):

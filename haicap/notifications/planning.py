@@ -1,7 +1,8 @@
 """Which notifications an outbox message makes, and their words.
 
-Citizens hear about each status change of their dossier (by SMS and email when they gave a
-number or an address; in the app when they have an account and gave neither). Officers hear in
+Citizens hear about each status change of their dossier and each answer to their complaints (by
+SMS and email when they gave a number or an address; in the app when they have an account and
+gave neither). Officers hear in
 the app from task timers: "due soon" to the task's assignee (the whole queue of the task's unit
 and role while nobody claimed it), then to the unit's leaders; "overdue" to both. Moves that
 change nothing for the applicant (claim, forward inside the unit, send back) make nothing.
@@ -37,6 +38,7 @@ ACTION_KINDS = {
     "extend": NotificationKind.EXTENDED,
     "return_result": NotificationKind.RETURNED,
     "withdraw": NotificationKind.WITHDRAWN,
+    "answer_complaint": NotificationKind.COMPLAINT_ANSWERED,
 }
 
 

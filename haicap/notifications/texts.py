@@ -43,6 +43,8 @@ TEXTS = {
         "%(reason)s."),
     NotificationKind.WITHDRAWN: gettext_lazy(
         "Dossier %(code)s was withdrawn at your request. Reason: %(reason)s."),
+    NotificationKind.COMPLAINT_ANSWERED: gettext_lazy(
+        "Dossier %(code)s: your complaint was answered: %(reason)s"),
     NotificationKind.DUE_SOON: gettext_lazy(
         "Dossier %(code)s: step “%(step)s” is due at %(date)s."),
     NotificationKind.OVERDUE: gettext_lazy(

@@ -57,6 +57,7 @@ EVENT_WORDS = {
     "withdraw": gettext_lazy("The dossier was withdrawn"),
     "rate": gettext_lazy("You rated the service"),
     "complain": gettext_lazy("You sent a complaint or suggestion"),
+    "answer_complaint": gettext_lazy("Your complaint was answered"),
 }
 # Internal moves the applicant need not follow.
 HIDDEN_EVENTS = {"claim"}

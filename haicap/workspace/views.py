@@ -69,6 +69,7 @@ EVENT_LABELS = {
     "withdraw": gettext_lazy("Withdrawn at the applicant's request"),
     "rate": gettext_lazy("Rated by the applicant"),
     "complain": gettext_lazy("Complaint from the applicant"),
+    "answer_complaint": gettext_lazy("Complaint answered"),
 }
 
 

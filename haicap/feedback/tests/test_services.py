@@ -11,7 +11,7 @@ from haicap.core.models import AuditEntry
 from haicap.dossiers.models import DossierEvent, OutboxMessage, Status
 from haicap.feedback import selectors, services
 from haicap.feedback.models import Complaint, ComplaintStatus, Rating
-from haicap.feedback.tests.conftest import filed, with_result
+from haicap.feedback.tests.conftest import PHONE, filed, with_result
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +146,29 @@ def test_an_officer_of_the_competent_office_takes_and_answers_a_complaint(finish
                                           action__startswith="feedback.")
                 .values_list("action", flat=True).order_by("id")) == [
         "feedback.complain", "feedback.start_handling", "feedback.answer"]
+
+
+def test_an_answer_is_a_dossier_event_and_the_applicant_hears_it_by_sms(finished, province,
+                                                                       settings):
+    from haicap.notifications import services as notifications
+    from haicap.notifications.models import Notification, NotificationKind
+
+    settings.HAICAP_SANDBOX_LATENCY_MS, settings.HAICAP_SANDBOX_FAILURE_RATE = 0, 0.0
+    complaint = services.file_complaint(finished, "attitude", "Thái độ chưa tốt", "portal")
+    answer = "Đơn vị xin lỗi và đã nhắc nhở cán bộ tiếp nhận; lần sau sẽ hướng dẫn tận tình hơn."
+    services.answer_complaint(officer=province["leader"], complaint=complaint, answer=answer)
+
+    event = DossierEvent.objects.filter(dossier=finished).last()
+    assert (event.action, event.from_status, event.to_status, event.note) == (
+        "answer_complaint", Status.FINISHED, Status.FINISHED, answer)
+    assert event.data == {"complaint_id": complaint.pk}
+    notifications.dispatch_outbox()
+    told = Notification.objects.get(dossier_code=finished.code,
+                                    kind=NotificationKind.COMPLAINT_ANSWERED)
+    assert told.address == PHONE
+    assert told.text.startswith(f"Hồ sơ {finished.code}: phản ánh của bạn đã được trả lời: "
+                                "Đơn vị xin lỗi")
+    assert told.text.endswith("…")  # cut for the SMS; the email and the page carry it whole
 
 
 @pytest.mark.parametrize("who", ["hoi_an_leader", "son_tra_desk", "ops_viewer"])
