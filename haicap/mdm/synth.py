@@ -701,7 +701,7 @@ class SourceSpec:
 
 SOURCES = (
     SourceSpec(
-        code="QNA-BHYT2019", name="Health-insurance members (social insurance, 2019)",
+        code="QNA-BHYT2019", name="Người tham gia BHYT (BHXH Quảng Nam, 2019)",
         system="Oracle 11g export", encoding="cp1258", key_column="MA_THE", key_prefix="GD4",
         columns=(("full_name", "HO_TEN"), ("birth_date", "NGAY_SINH"),
                  ("gender", "GIOI_TINH"), ("national_id", "SO_CMND"),
@@ -714,7 +714,7 @@ SOURCES = (
         previous_details=True, year_only_before=1950, household_digits=10,
     ),
     SourceSpec(
-        code="DNG-DC2022", name="Residence registry (population database sync, 2022)",
+        code="DNG-DC2022", name="Sổ đăng ký cư trú (đồng bộ CSDL dân cư, 2022)",
         system="SQL Server 2012 export", encoding="utf-8-sig", key_column="ID_CONG_DAN",
         key_prefix="", columns=(
             ("family_name", "Ho"), ("middle_name", "TenDem"), ("given_name", "Ten"),
@@ -729,7 +729,7 @@ SOURCES = (
         old_phone_share=0.1, legacy_font=True, household_digits=9,
     ),
     SourceSpec(
-        code="DNG-DVC2025", name="Public-service portal accounts of the new province (2025)",
+        code="DNG-DVC2025", name="Tài khoản Cổng dịch vụ công của tỉnh mới (2025)",
         system="MySQL 8 dump", encoding="utf-8", key_column="account_id", key_prefix="u",
         columns=(("full_name", "ho_ten"), ("birth_date", "ngay_sinh"),
                  ("gender", "gioi_tinh"), ("national_id", "so_cccd"),
@@ -741,7 +741,7 @@ SOURCES = (
         no_marks_factor=2.0,
     ),
     SourceSpec(
-        code="QNA-GD2020", name="School records (education database, 2020)",
+        code="QNA-GD2020", name="Hồ sơ học sinh (CSDL ngành giáo dục, 2020)",
         system="MySQL 5.7 export", encoding="utf-8", key_column="MaHocSinh", key_prefix="HS",
         columns=(("full_name", "HoTenHS"), ("birth_date", "NgaySinh"),
                  ("gender", "GioiTinh"), ("national_id", "MaDinhDanh"),
@@ -754,7 +754,7 @@ SOURCES = (
         child_ages=(3, 19), parent_phone_for_children=True, previous_details=True,
     ),
     SourceSpec(
-        code="DNG-HT2010", name="Civil-status registry (2010)", system="FoxPro tables",
+        code="DNG-HT2010", name="Sổ hộ tịch (2010)", system="FoxPro tables",
         encoding="utf-8", key_column="SO_DK", key_prefix="HT",
         columns=(("full_name", "HOTEN"), ("birth_date", "NGAYSINH"), ("gender", "GIOITINH"),
                  ("national_id", "CMND"), ("phone", "DIENTHOAI"), ("address", "DIACHI"),
