@@ -1,12 +1,13 @@
 """The same saved model on Spark, for a run too big for one machine (docs/scaling.md).
 
-The model's levels are DuckDB SQL; for Spark they are transpiled with sqlglot and the similarity
-functions renamed to the UDFs Splink ships in its jar (jaro_winkler, damerau_levenshtein). The
-matching input is the one `settings.input_sql` defines — here prepared in DuckDB and handed to
-Spark as Arrow; at national scale the same SQL (window counts for the capped keys) runs in Spark
-over Parquet. Clusters come from Splink's connected components on Spark at the merge threshold;
-the stewards' cannot-link decisions touch few clusters and are applied afterwards on the driver
-with `haicap.mdm.clusters.cluster` over the pairs of those clusters only.
+The model's levels are DuckDB SQL; for Spark they are transpiled with sqlglot, the similarity
+functions renamed to the UDFs Splink ships in its jar (jaro_winkler, damerau_levenshtein) and
+DuckDB's Hamming count written out as a Spark higher-order function. The matching input is the one
+`settings.input_sql` defines — here prepared in DuckDB and handed to Spark as Arrow; at national
+scale the same SQL (window counts for the capped keys) runs in Spark over Parquet. Clusters come
+from Splink's connected components on Spark at the merge threshold; the stewards' cannot-link
+decisions touch few clusters and are applied afterwards on the driver with
+`haicap.mdm.clusters.cluster` over the pairs of those clusters only.
 """
 
 import copy
@@ -23,13 +24,19 @@ SPARK_FUNCTIONS = {"JAROWINKLER_SIMILARITY": "jaro_winkler",
                    "DAMERAU_LEVENSHTEIN": "damerau_levenshtein"}
 
 
+# Spark has no Hamming count: the positions where two strings of one length differ, counted.
+SPARK_HAMMING = ("aggregate(sequence(1, length({a})), 0, (n, i) -> "
+                 "n + IF(substr({a}, i, 1) <> substr({b}, i, 1), 1, 0))")
+_HAMMING = re.compile(r"\bHAMMING\((\w+), (\w+)\)")
+
+
 def spark_condition(sql: str) -> str:
     if sql.strip().upper() == "ELSE":
         return sql
     translated = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
     for name, udf in SPARK_FUNCTIONS.items():
         translated = re.sub(rf"\b{name}\(", f"{udf}(", translated)
-    return translated
+    return _HAMMING.sub(lambda m: SPARK_HAMMING.format(a=m.group(1), b=m.group(2)), translated)
 
 
 def spark_settings(model: Model) -> dict:

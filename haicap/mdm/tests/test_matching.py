@@ -174,6 +174,24 @@ def test_one_transposed_cccd_digit_is_its_own_level():
     assert _level_of(comparison, left, right) == "one digit wrong or two swapped"
 
 
+def test_the_hamming_shortcut_keeps_the_cccd_level_damerau_levenshtein_alone_gives():
+    import duckdb
+
+    rng = random.Random(5)
+    base = "048085001234"
+    others = [base[:i] + str((int(base[i]) + 1) % 10) + base[i + 1:] for i in range(12)]
+    others += [base[:i] + base[i + 1] + base[i] + base[i + 2:] for i in range(11)]
+    others += ["".join(rng.choice("0123456789") for _ in range(12)) for _ in range(200)]
+    others += [other[:j] + "9" + other[j + 1:] for other in others[:23] for j in (0, 6, 11)]
+    shortcut, alone = duckdb.connect().execute(
+        f"SELECT list(national_id_r ORDER BY national_id_r) FILTER "
+        f"({matching_settings.ONE_DIGIT_OFF}), list(national_id_r ORDER BY national_id_r) "
+        "FILTER (damerau_levenshtein(national_id_l, national_id_r) <= 1) "
+        "FROM (SELECT ? AS national_id_l, unnest(?) AS national_id_r)", [base, others]).fetchone()
+    assert shortcut == alone
+    assert len(alone) >= 23  # every one-digit change and every swap of neighbours
+
+
 def _level_of(comparison: dict, left: dict, right: dict) -> str:
     """Evaluate a comparison's CASE on one pair in DuckDB, as Splink would."""
     import duckdb

@@ -36,6 +36,15 @@ def spark():
     session.stop()
 
 
+def test_the_hamming_count_is_written_out_for_spark(spark):
+    condition = spark_condition("hamming(a_l, a_r) <= 2")
+    assert "HAMMING" not in condition.upper()
+    counted = spark.sql(
+        f"SELECT a_l, a_r, {condition} AS near FROM VALUES ('048085001234', '048085002134'), "
+        "('048085001234', '048085001234'), ('048085001234', '149085001230') AS t(a_l, a_r)")
+    assert [row["near"] for row in counted.collect()] == [True, True, False]
+
+
 def test_spark_run_of_the_saved_model_gives_the_duckdb_clusters(spark):
     records, _ = people_records(120, seed=11)
     model = matching.train(records, seed=0)
