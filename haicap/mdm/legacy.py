@@ -21,6 +21,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.utils.translation import gettext as _
 
 from haicap.core.errors import DomainError
@@ -230,6 +232,17 @@ def could_be_mojibake(text: str) -> bool:
     """Only ASCII and Windows-1252 characters, at least one of them not ASCII: Unicode
     Vietnamese almost always has a letter beyond (ă, đ, ơ, ư, ạ…), mojibake never does."""
     return not text.isascii() and _BEYOND_MOJIBAKE.search(text) is None
+
+
+# The same test over an Arrow column of texts, in RE2: only ASCII and Windows-1252 characters.
+_MOJIBAKE_ONLY = "^[\\x{0}-\\x{7f}" + "".join(
+    f"\\x{{{ord(ch):x}}}" for ch in sorted(MOJIBAKE_CHARACTERS) if ord(ch) > 0x7F) + "]*$"
+
+
+def could_be_mojibake_column(texts: pa.Array) -> pa.Array:
+    """`could_be_mojibake` of each text of an Arrow column (false for null)."""
+    return pc.fill_null(pc.and_(pc.invert(pc.string_is_ascii(texts)),
+                                pc.match_substring_regex(texts, _MOJIBAKE_ONLY)), False)
 
 
 def readings(text: str) -> tuple[tuple[str, str | None, float], ...]:

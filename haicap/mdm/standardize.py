@@ -7,9 +7,10 @@ distinct value is looked up with ``index_in`` and ``take``), and Python only on 
 dates than records. The scalar readers (``read_name``, ``read_date``, ``read_gender``, and
 ``identifiers.read_phone`` / ``read_national_id``) are what the bulk path applies to those
 distinct values. Values already in standard form (an ISO or dd/mm/yyyy date, a current phone
-number, a well-formed CCCD, a 9-digit CMND, an old 11-digit mobile prefix) are taken in Arrow
-without Python; tests pin that both paths agree. ``standardize_row`` runs the bulk path on one
-row for the import preview.
+number with or without +84, a well-formed CCCD, a 9-digit CMND, an old 11-digit mobile prefix) are
+taken in Arrow without Python; tests pin that both paths agree. Addresses are cleaned in Arrow
+(Python reads only the texts that could be in a legacy font) and only the normalizer's lookups
+run in Python. ``standardize_row`` runs the bulk path on one row for the import preview.
 
 Choices, written down:
 
@@ -47,7 +48,15 @@ from django.utils.translation import gettext_lazy as _
 from haicap.core.text import fold
 from haicap.core.validation import CCCD_PROVINCE_CODES
 from haicap.mdm import identifiers as ids
-from haicap.mdm.legacy import TCVN3, UTF8_AS_CP1252, VNI, prevailing_encoding, repair
+from haicap.mdm.legacy import (
+    TCVN3,
+    UTF8_AS_CP1252,
+    VNI,
+    could_be_mojibake_column,
+    prevailing_encoding,
+    repair,
+)
+from haicap.units.address import AMBIGUOUS, RESOLVED
 
 # -- rules -----------------------------------------------------------------------------------------
 
@@ -353,100 +362,106 @@ def read_gender(text: str | None) -> GenderReading:
 
 # -- addresses -------------------------------------------------------------------------------------
 
-_SEPARATOR = re.compile(r"[,;|\n]")
+# "street, rest": the text before the first separator and after it (RE2).
+_FIRST_SEPARATOR = r"(?s)^(?P<head>[^,;|\n]*)[,;|\n](?P<rest>.*)$"
+# What Python's str.split() takes for white space, in RE2.
+_SPACES = r"[\s\pZ\x{85}\x{1c}-\x{1f}]+"
 
 
-@dataclass(frozen=True, slots=True)
-class AddressReading:
-    address: str | None = None
-    commune_code: str | None = None
-    province_code: str | None = None
-    rules: tuple[str, ...] = ()
+@dataclass
+class _Cleaned:
+    text: pa.Array
+    rules: list[tuple[str, pa.Array]]  # (rule, where it applies)
 
 
-def clean_text(text: str, legacy: str | None = None) -> tuple[str, list[str]]:
-    """Legacy encodings converted, NFC, single spaces: (text, rules)."""
-    rules = []
-    value, encoding = repair(text, legacy)
-    if encoding:
-        rules.append(_LEGACY_RULES[encoding])
-    normal = unicodedata.normalize("NFC", value)
-    if normal != value:
-        rules.append("nfc")
-    spaced = " ".join(normal.split())
-    if spaced != normal:
-        rules.append("whitespace")
-    return spaced, rules
+def _clean(texts: pa.Array) -> _Cleaned:
+    """Legacy encodings converted, NFC, single spaces, over a column of texts: Python reads only
+    the texts that could be mojibake, Arrow does the rest."""
+    suspect = could_be_mojibake_column(texts)
+    suspects = texts.filter(suspect).to_pylist()
+    prefer = prevailing_encoding(suspects)
+    repaired = [repair(text, prefer) for text in suspects]
+    value = pc.replace_with_mask(texts, suspect, pa.array([text for text, _ in repaired],
+                                                          pa.string()))
+    encoding = pc.replace_with_mask(pa.nulls(len(texts), pa.string()), suspect,
+                                    pa.array([found for _, found in repaired], pa.string()))
+    normal = pc.utf8_normalize(value, "NFC")
+    spaced = _text(pc.replace_substring_regex(normal, _SPACES, " "))
+    rules = [(rule, pc.equal(encoding, name)) for name, rule in _LEGACY_RULES.items()]
+    return _Cleaned(spaced, [*rules, ("nfc", pc.not_equal(normal, value)),
+                             ("whitespace", pc.not_equal(spaced, normal))])
 
 
-def read_addresses(texts: list[str], resolve=None) -> list[AddressReading]:
-    """Distinct address texts → new units. `resolve`: list[str] → list[AddressResult] (default:
-    the units normalizer)."""
+_RESULT_FIELDS = ("status", "street", "commune_code", "commune_name", "province_code",
+                  "province_name", "candidate_province")
+
+
+def _result_fields(result) -> tuple:
+    provinces = {candidate.province.code for candidate in result.candidates}
+    commune, province = result.commune, result.province
+    return (result.status, result.street, commune and commune.code, commune and commune.name,
+            province and province.code, province and province.name,
+            provinces.pop() if len(provinces) == 1 else None)
+
+
+def _resolved(texts: pa.Array, resolve) -> dict[str, pa.Array]:
+    """`resolve` over the distinct texts, its results as columns in the texts' order (null for a
+    null text); candidate_province: the province every candidate is in, if one."""
+    distinct = pc.unique(pc.drop_null(texts))
+    results = [_result_fields(result) for result in resolve(distinct.to_pylist())] \
+        if len(distinct) else []
+    where = pc.index_in(texts, value_set=distinct)
+    return {name: pa.array([fields[position] for fields in results], pa.string()).take(where)
+            for position, name in enumerate(_RESULT_FIELDS)}
+
+
+def _join_present(*parts: pa.Array) -> pa.Array:
+    """The parts that are there, joined with ", " (null where none is)."""
+    parts = [_text(part) for part in parts]
+    joined = parts[0]
+    for part in parts[1:]:
+        both = pc.binary_join_element_wise(joined, part, ", ")
+        joined = pc.coalesce(both, joined, part)
+    return joined
+
+
+@dataclass
+class _AddressRows:
+    address: pa.Array
+    commune_code: pa.Array
+    province_code: pa.Array
+    rules: pa.Array
+
+
+def _addresses(values: pa.Array, resolve) -> _AddressRows:
+    """Each distinct address cleaned and moved to the new units; an address "street, rest" whose
+    rest alone resolves to a commune is resolved once per distinct rest (the street part kept in
+    front), the others go to the normalizer whole."""
     if resolve is None:
         from haicap.units.address import normalize_addresses as resolve
-    legacy = prevailing_encoding(texts)
-    cleaned = [clean_text(text, legacy) for text in texts]
-    results = _resolve_distinct(sorted({text for text, _ in cleaned if text}), resolve)
-    readings = []
-    for text, rules in cleaned:
-        if not text:
-            readings.append(AddressReading(rules=tuple(rules)))
-            continue
-        readings.append(_address_reading(text, rules, results[text]))
-    return readings
-
-
-def _resolve_distinct(texts: list[str], resolve) -> dict:
-    """{text: AddressResult}: the part after the first separator resolved once for all the texts
-    that share it; a text whose rest does not resolve alone is resolved whole."""
-    from haicap.units.address import RESOLVED
-
-    split = {}
-    for text in texts:
-        match = _SEPARATOR.search(text)
-        if match and text[match.end():].strip():
-            split[text] = (text[:match.start()].strip(), text[match.end():].strip())
-    rests = sorted({rest for _, rest in split.values()})
-    by_rest = dict(zip(rests, resolve(rests), strict=True)) if rests else {}
-    found, whole = {}, []
-    for text in texts:
-        head, rest = split.get(text, ("", ""))
-        result = by_rest.get(rest) if rest else None
-        if result is not None and result.status == RESOLVED:
-            found[text] = _Resolved(", ".join(part for part in (head, result.street) if part),
-                                    result)
-        else:
-            whole.append(text)
-    if whole:
-        found.update((text, _Resolved(result.street, result))
-                     for text, result in zip(whole, resolve(whole), strict=True))
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class _Resolved:
-    street: str
-    result: object  # AddressResult
-
-    @property
-    def new_address(self) -> str:
-        """As AddressResult.new_address, with this street."""
-        return ", ".join(part for part in (self.street, self.result.commune.name,
-                                           self.result.province.name) if part)
-
-
-def _address_reading(text: str, rules: list[str], resolved: "_Resolved") -> AddressReading:
-    from haicap.units.address import AMBIGUOUS, RESOLVED
-
-    result = resolved.result
-    if result.status == RESOLVED:
-        new = resolved.new_address
-        return AddressReading(new, result.commune.code, result.province.code,
-                              (*rules, "address_units") if new != text else tuple(rules))
-    provinces = {candidate.province.code for candidate in result.candidates}
-    province = provinces.pop() if len(provinces) == 1 else None
-    rule = "address_ambiguous" if result.status == AMBIGUOUS else "address_unresolved"
-    return AddressReading(text, None, province, (*rules, rule))
+    encoded = _text(values).dictionary_encode()
+    cleaned = _clean(encoded.dictionary)
+    text = cleaned.text
+    parts = pc.extract_regex(text, _FIRST_SEPARATOR)
+    by_rest = _resolved(_text(pc.struct_field(parts, "rest")), resolve)
+    from_rest = pc.fill_null(pc.equal(by_rest["status"], RESOLVED), False)
+    whole = _resolved(pc.if_else(from_rest, _NULL_TEXT, text), resolve)
+    found = {name: pc.if_else(from_rest, by_rest[name], whole[name]) for name in _RESULT_FIELDS}
+    street = pc.if_else(from_rest, _join_present(pc.struct_field(parts, "head"),
+                                                 by_rest["street"]), whole["street"])
+    resolved = pc.fill_null(pc.equal(found["status"], RESOLVED), False)
+    ambiguous = pc.fill_null(pc.equal(found["status"], AMBIGUOUS), False)
+    new = _join_present(street, found["commune_name"], found["province_name"])
+    address = pc.if_else(resolved, new, text)
+    rules = _rules_column([
+        *cleaned.rules, ("address_units", pc.and_(resolved, pc.not_equal(new, text))),
+        ("address_ambiguous", ambiguous),
+        ("address_unresolved", pc.and_(pc.is_valid(text), pc.invert(pc.or_(resolved, ambiguous))))])
+    where = encoded.indices
+    return _AddressRows(
+        address.take(where), pc.if_else(resolved, found["commune_code"], _NULL_TEXT).take(where),
+        pc.if_else(resolved, found["province_code"], found["candidate_province"]).take(where),
+        rules.take(where))
 
 
 # -- the table -------------------------------------------------------------------------------------
@@ -608,6 +623,19 @@ def _rule_lists(rules: list[tuple[str, ...]]) -> pa.Array:
     return distinct.take(pa.array(indices, pa.int32()))
 
 
+def _rules_column(rules: list[tuple[str, pa.Array]]) -> pa.Array:
+    """A rules column from where each rule applies (a boolean column per rule, in the order the
+    rules are listed): each row's rules, or null for none."""
+    bits = np.zeros(len(rules[0][1]), np.int64)
+    for position, (_rule, where) in enumerate(rules):
+        bits |= pc.fill_null(where, False).to_numpy(zero_copy_only=False).astype(np.int64) \
+            << position
+    held, rows = np.unique(bits, return_inverse=True)
+    lists = _rule_lists([tuple(rule for position, (rule, _where) in enumerate(rules)
+                               if code >> position & 1) for code in held])
+    return lists.take(pa.array(rows.astype(np.int32)))
+
+
 def _distinct(*arrays: pa.Array, where: pa.Array | None = None) -> list[str]:
     values = pa.chunked_array([array.filter(where) if where is not None else array
                                for array in arrays], pa.string())
@@ -653,17 +681,18 @@ def _repeat(text: str, count: int) -> pa.Array:
 @dataclass
 class _NameRows:
     name: pa.Array
-    family: pa.Array
-    middle: pa.Array
-    given: pa.Array
     folded: pa.Array
-    family_folded: pa.Array
-    given_folded: pa.Array
     rules: pa.Array
+    family: pa.Array | None = None  # the parts: only for the person's own name
+    middle: pa.Array | None = None
+    given: pa.Array | None = None
+    family_folded: pa.Array | None = None
+    given_folded: pa.Array | None = None
 
 
-_NAME_FIELDS = {name: pa.string() for name in ("name", "family", "middle", "given", "folded",
-                                                "family_folded", "given_folded")}
+_PARENT_FIELDS = {"name": pa.string(), "folded": pa.string()}
+_NAME_FIELDS = {**_PARENT_FIELDS, **{name: pa.string() for name in (
+    "family", "middle", "given", "family_folded", "given_folded")}}
 
 
 def _names(columns, fixes: _Fixes):
@@ -676,14 +705,15 @@ def _names(columns, fixes: _Fixes):
     name_in = pc.coalesce(full, joined)
     father, mother = _text(columns["father_name"]), _text(columns["mother_name"])
     distinct = _distinct(name_in, father, mother)
-    legacy = prevailing_encoding(distinct)
+    texts = pa.array(distinct, pa.string())
+    legacy = prevailing_encoding(texts.filter(could_be_mojibake_column(texts)).to_pylist())
     readings = [read_name(text, legacy) for text in distinct]
     rows = {}
-    for role, values, field, before in (
-            ("full", name_in, "full_name", name_in),
-            ("father", father, "father_name", columns["father_name"]),
-            ("mother", mother, "mother_name", columns["mother_name"])):
-        rows[role] = _NameRows(**_lookup(values, distinct, readings, _NAME_FIELDS))
+    for role, values, field, before, fields in (
+            ("full", name_in, "full_name", name_in, _NAME_FIELDS),
+            ("father", father, "father_name", columns["father_name"], _PARENT_FIELDS),
+            ("mother", mother, "mother_name", columns["mother_name"], _PARENT_FIELDS)):
+        rows[role] = _NameRows(**_lookup(values, distinct, readings, fields))
         fixes.add(field, rows[role].rules, before, rows[role].name)
     # parts given with a family or given name of several words: split again
     several = [pc.fill_null(pc.match_substring_regex(part, r"\s"), False)
@@ -759,21 +789,28 @@ _NEW_PREFIXES = pa.array(list(ids.OLD_MOBILE_PREFIXES.values()), pa.string())
 
 
 def _phones(values: pa.Array) -> _PhoneRows:
-    """Current numbers pass as they are and old 11-digit mobile prefixes are mapped in Arrow;
-    the rest is read by `identifiers.read_phone` on each distinct number."""
+    """Current numbers pass as they are, and current numbers after +84 and old 11-digit mobile
+    prefixes are mapped, in Arrow; the rest is read by `identifiers.read_phone` on each distinct
+    number."""
     text = _text(pc.replace_substring_regex(values, ids.PHONE_SEPARATORS_RE2, ""))
     current = pc.fill_null(pc.match_substring_regex(text, f"^{ids.CURRENT_PHONE}$"), False)
+    national = pc.binary_join_element_wise("0", pc.utf8_slice_codeunits(text, 3), "")
+    abroad = pc.and_(pc.fill_null(pc.starts_with(text, "+84"), False),
+                     pc.fill_null(pc.match_substring_regex(national, f"^{ids.CURRENT_PHONE}$"),
+                                  False))
     new_prefix = _NEW_PREFIXES.take(pc.index_in(pc.utf8_slice_codeunits(text, 0, 4),
                                                 value_set=_OLD_PREFIXES))
     old = pc.and_(pc.fill_null(pc.match_substring_regex(text, r"^01\d{9}$"), False),
                   pc.is_valid(new_prefix))
     mapped = pc.binary_join_element_wise(new_prefix, pc.utf8_slice_codeunits(text, 4), "")
-    rest = pc.and_(pc.is_valid(text), pc.invert(pc.or_(current, old)))
+    rest = pc.and_(pc.is_valid(text), pc.invert(pc.or_(pc.or_(current, abroad), old)))
     distinct = _distinct(text, where=rest)
     found = _lookup(pc.if_else(rest, text, _NULL_TEXT), distinct,
                     [ids.read_phone(item) for item in distinct], {"phone": pa.string()})
-    value = pc.if_else(current, text, pc.if_else(old, mapped, found["phone"]))
-    return _PhoneRows(value, [found["rules"], _constant_rules(old, ids.PHONE_OLD_PREFIX)])
+    value = pc.if_else(current, text, pc.if_else(abroad, national,
+                                                  pc.if_else(old, mapped, found["phone"])))
+    return _PhoneRows(value, [found["rules"], _constant_rules(abroad, ids.PHONE_COUNTRY_CODE),
+                              _constant_rules(old, ids.PHONE_OLD_PREFIX)])
 
 
 def _constant_rules(mask: pa.Array, rule: str) -> pa.Array:
@@ -829,20 +866,3 @@ def _cccd(national_id: pa.Array, birth_year: pa.Array, gender: pa.Array) -> _Ccc
                                      int(year) if year else None, sex or None))
     found = _lookup(key, distinct, checks, {"birth_year": pa.int16(), "gender": pa.string()})
     return _CccdRows(found["birth_year"], found["gender"], found["rules"])
-
-
-@dataclass
-class _AddressRows:
-    address: pa.Array
-    commune_code: pa.Array
-    province_code: pa.Array
-    rules: pa.Array
-
-
-def _addresses(values: pa.Array, resolve) -> _AddressRows:
-    text = _text(values)
-    distinct = _distinct(text)
-    found = _lookup(text, distinct, read_addresses(distinct, resolve), {
-        "address": pa.string(), "commune_code": pa.string(), "province_code": pa.string()})
-    return _AddressRows(found["address"], found["commune_code"], found["province_code"],
-                        found["rules"])

@@ -1,5 +1,6 @@
 """Standardization of mapped person records: one form per field, every change recorded."""
 
+import unicodedata
 from datetime import date
 
 import pyarrow as pa
@@ -237,6 +238,20 @@ def test_addresses_are_resolved_once_per_distinct_text():
     assert sorted(text for call in calls for text in call) == ["Tổ 1, Xã A", "Xã A"]
 
 
+def test_addresses_in_a_legacy_font_or_decomposed_or_with_odd_spaces_are_cleaned_first():
+    from haicap.mdm.synth import vni_mojibake
+
+    written = [vni_mojibake("Thôn 3, Xã Hòa Tiến"),
+               unicodedata.normalize("NFD", "Thôn 3, Xã Hòa Tiến"),
+               "Thôn 3,\u00a0 Xã Hòa\tTiến", "Thôn 3, Xã Hòa Tiến"]
+    result = _run(*({**ROW, "record_key": f"A:{n}", "address": text}
+                    for n, text in enumerate(written)))
+    assert set(result.records.column("address").to_pylist()) == {"Thôn 3, Xã Hòa Tiến"}
+    assert [_fixes(result, f"A:{n}", "address") for n in range(4)] == [
+        {"legacy_vni", "address_unresolved"}, {"nfc", "address_unresolved"},
+        {"whitespace", "address_unresolved"}, {"address_unresolved"}]
+
+
 @pytest.mark.django_db
 def test_old_address_resolves_to_the_new_commune_keeping_the_street():
     result = standardize(_raw({
@@ -272,7 +287,8 @@ def test_preview_row_lists_its_fixes_with_messages():
 
 
 PHONES = ["0905123456", "0905 123 456", "01681234567", "0168.123.4567", "+84 905 123 456",
-          "905123456", "04 3825 1234", "02438251234", "12345", "01001234567"]
+          "905123456", "04 3825 1234", "02438251234", "12345", "01001234567",
+          "+84 24 3825 1234", "+84 168 123 4567", "+84 1234", "+8490512345"]
 IDS = ["048090000111", "048 090 000 111", "48090000111", "201234567", "20123456", "003090000111",
        "12345", "04809O000111"]
 
