@@ -13,7 +13,7 @@ cannot-link pair are rebuilt one edge at a time in Python. cluster_key is the sm
 of the cluster, so a cluster's key is stable when unrelated records come and go.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -67,25 +67,28 @@ def _as_array(values) -> pa.Array:
     return values.cast(pa.string())
 
 
-def _index_of(keys: pa.Array, values: Iterable[str] | pa.Array) -> np.ndarray:
-    if not isinstance(values, (pa.Array, pa.ChunkedArray)):
-        values = pa.array(list(values), pa.string())
-    values = values.cast(pa.string())
-    found = pc.index_in(values, value_set=keys)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+def _index_of(keys: pa.Array, left, right) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's two records as positions in `keys` (−1: not there); one lookup for both
+    sides, as the lookup table over every key is most of the cost."""
+    sides = [pa.chunked_array([pa.array(side, pa.string())]) if isinstance(side, list)
+             else side.cast(pa.string()) for side in (left, right)]
+    values = pa.chunked_array([chunk for side in sides for chunk in side.chunks], pa.string())
+    if not len(values):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    found = pc.index_in(values, value_set=keys).fill_null(-1)
+    found = found.to_numpy(zero_copy_only=False).astype(np.int64)
+    return found[:len(left)], found[len(left):]
 
 
 def _indices(keys: pa.Array, pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
-    left = _index_of(keys, [a for a, _ in pairs])
-    right = _index_of(keys, [b for _, b in pairs])
+    left, right = _index_of(keys, [a for a, _ in pairs], [b for _, b in pairs])
     known = (left >= 0) & (right >= 0) & (left != right)
     return left[known], right[known]
 
 
 def _edges(keys, pairs: pa.Table, threshold: float, must_link):
     kept = pairs.filter(pc.greater_equal(pairs.column("match_probability"), threshold))
-    left = _index_of(keys, kept.column("record_key_l"))
-    right = _index_of(keys, kept.column("record_key_r"))
+    left, right = _index_of(keys, kept.column("record_key_l"), kept.column("record_key_r"))
     probability = kept.column("match_probability").cast(pa.float64()).to_numpy()
     must_left, must_right = _indices(keys, must_link)
     left = np.concatenate([must_left, left])
