@@ -217,12 +217,18 @@ def test_no_blocking_rule_blocks_on_the_family_name_alone():
         assert rule_key.expression.strip() != "family_folded"
 
 
-def test_blocking_keys_shared_by_too_many_records_are_dropped():
-    rows = [one_record(f"A:{i}", name_folded="nguyen van an", birth_year=1990,
-                       phone="0900000000") for i in range(20)]
-    prepared = matching.scoring.matching_input(_table(rows))
-    assert set(prepared.column("block_phone").to_pylist()) == {None}
-    assert set(prepared.column("block_name_year").to_pylist()) == {"nguyen van an|1990"}
+@pytest.mark.parametrize("key", ["block_phone", "block_name_year"])
+def test_blocking_keys_shared_by_too_many_records_are_dropped(key):
+    cap = next(rule.cap for rule in matching_settings.BLOCKING_KEYS if rule.name == key)
+
+    def prepared(count):
+        rows = [one_record(f"A:{i}", name_folded="nguyen van an", birth_year=1990,
+                           phone="0900000000") for i in range(count)]
+        return matching.scoring.matching_input(_table(rows))
+
+    assert len(set(prepared(cap).column(key).to_pylist())) == 1
+    assert set(prepared(cap).column(key).to_pylist()) != {None}
+    assert set(prepared(cap + 1).column(key).to_pylist()) == {None}
 
 
 def test_pipeline_finds_the_people_in_hand_made_data(trained):
