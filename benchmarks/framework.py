@@ -62,6 +62,8 @@ def _number(value: float | None) -> str:
         return f"{value:,.0f}"
     if value >= 10:
         return f"{value:.1f}"
+    if value < 1:  # shares and scores: 0.99975 is not 1
+        return f"{value:.6g}"
     return f"{value:.3g}"
 
 
