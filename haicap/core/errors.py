@@ -61,7 +61,7 @@ class PayloadTooLarge(DomainError):
 def install_error_handlers(api) -> None:
     """Make every API error a JSON object with a stable code and a Vietnamese message."""
     from django.http import Http404
-    from ninja.errors import AuthenticationError
+    from ninja.errors import AuthenticationError, HttpError
     from ninja.errors import ValidationError as NinjaValidationError
 
     def respond(request, body: dict, status: int):
@@ -86,7 +86,17 @@ def install_error_handlers(api) -> None:
     def unauthenticated(request, exc):
         return respond(request, {"code": "unauthenticated", "message": _("Please sign in.")}, 401)
 
+    def http_error(request, exc: HttpError):
+        # django-ninja's own refusals; the one that reaches users is a body that is not JSON.
+        if exc.status_code == 400:
+            body = {"code": "malformed_body",
+                    "message": _("The request body could not be read; send it as JSON.")}
+        else:
+            body = {"code": "bad_request", "message": _("The request could not be handled.")}
+        return respond(request, body, exc.status_code)
+
     api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(NinjaValidationError, validation_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(HttpError, http_error)
