@@ -16,6 +16,8 @@ from haicap.mdm import duck
 from haicap.mdm.matching import settings as matching_settings
 from haicap.mdm.matching.model import Model, gamma_sql, trained_on
 
+INPUT = "matching_input"  # the table train and predict read
+ROW_ID = "row_id"  # predict's unique id there: the records' row numbers
 U_SAMPLE_PAIRS = 3e6
 EM_MAX_PAIRS = 2e6
 U_FLOOR = 1 / U_SAMPLE_PAIRS
@@ -38,7 +40,7 @@ def matching_input(records: pa.Table) -> pa.Table:
         return con.sql(matching_settings.input_sql("records")).to_arrow_table()
 
 
-def _linker(con, prepared: pa.Table, settings: dict):
+def _linker(con, prepared: pa.Table | str, settings: dict):
     """A Splink linker on `con` (a duck.connection: Splink's tables count against its memory
     cap and spill to its directory)."""
     from splink import DuckDBAPI, Linker
@@ -48,12 +50,20 @@ def _linker(con, prepared: pa.Table, settings: dict):
     return Linker(frame, settings, log_level=None)
 
 
+def _create_input(con, records: pa.Table, *, also: tuple[str, ...] = ()) -> str:
+    """The matching input of `records` as a table in `con` (Splink reads it there without a copy
+    through Arrow); `also`: columns of `records` it carries as they are."""
+    con.register("records", records)
+    con.sql(f"CREATE TABLE {INPUT} AS {matching_settings.input_sql('records', also=also)}")
+    con.unregister("records")
+    return INPUT
+
+
 def train(records: pa.Table, *, seed: int = 0, description: str = "") -> Model:
-    prepared = matching_input(records)
     with duck.connection() as con:
         # A fixed linker id: the same records and seed give the same saved JSON.
-        linker = _linker(con, prepared, {**matching_settings.initial_settings(),
-                                         "linker_uid": f"mdm{seed}"})
+        linker = _linker(con, _create_input(con, records), {
+            **matching_settings.initial_settings(), "linker_uid": f"mdm{seed}"})
         linker.training.estimate_probability_two_random_records_match(
             list(matching_settings.DETERMINISTIC_RULES),
             recall=matching_settings.DETERMINISTIC_RECALL)
@@ -72,7 +82,9 @@ def _completed(saved: dict) -> dict:
     never seen among random pairs — u as rare as one pair in the whole u sample; never seen
     among matches — m one in a thousand but never above u, so a level no match showed can only
     count against a match, never for it. Written into the saved JSON, so every run of the model
-    uses the same numbers."""
+    uses the same numbers. Every probability is saved to 12 significant digits: DuckDB sums in
+    parallel, so two trainings on the same records and seed differ in the last digits of a
+    double, and the same data should give the same JSON."""
     for comparison in saved["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
@@ -81,20 +93,22 @@ def _completed(saved: dict) -> dict:
                 level["u_probability"] = U_FLOOR
             if level.get("m_probability", 0.0) <= 0.0:
                 level["m_probability"] = min(M_FLOOR, level["u_probability"])
+            for name in ("m_probability", "u_probability"):
+                level[name] = _rounded(level[name])
+    saved["probability_two_random_records_match"] = _rounded(
+        saved["probability_two_random_records_match"])
     return saved
 
 
-INPUT = "matching_input"  # the table predict scores from
-ROW_ID = "row_id"  # its records' row numbers, Splink's unique id there
+def _rounded(value: float) -> float:
+    return float(f"{value:.12g}")
 
 
 def predict(records: pa.Table, model: Model, *, threshold: float) -> Pairs:
     with duck.connection() as con:
-        con.register("records", records.append_column(
-            ROW_ID, pa.array(np.arange(records.num_rows, dtype=np.int64))))
-        con.sql(f"CREATE TABLE {INPUT} AS "
-                f"{matching_settings.input_sql('records', also=(ROW_ID,))}")
-        con.unregister("records")
+        numbered = records.append_column(
+            ROW_ID, pa.array(np.arange(records.num_rows, dtype=np.int64)))
+        _create_input(con, numbered, also=(ROW_ID,))
         # Splink scores pairs of row numbers (not record keys: the pairs and the joins are a
         # third the size) without carrying both records' columns through every candidate pair
         # (a third of the time, most of the memory at 1M people); the levels of the pairs kept

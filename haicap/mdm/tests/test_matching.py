@@ -95,6 +95,17 @@ def test_training_is_reproducible_with_the_same_seed(trained):
     assert again.splink_settings == model.splink_settings
 
 
+def test_saved_probabilities_drop_the_digits_parallel_sums_leave_to_chance(trained):
+    # Two trainings at 250k records differed only in the 16th digit; 12 are saved.
+    _, _, model = trained
+    levels = [level for comparison in model.splink_settings["comparisons"]
+              for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+    for value in [model.splink_settings["probability_two_random_records_match"],
+                  *(level[name] for level in levels for name in ("m_probability",
+                                                                  "u_probability"))]:
+        assert value == float(f"{value:.12g}")
+
+
 def test_pairs_carry_gamma_and_bayes_factor_per_comparison_above_the_threshold(trained):
     records, _, model = trained
     pairs = matching.predict(records, model, threshold=0.5).table
