@@ -3,20 +3,15 @@ table, the column mapping with a preview of the first rows and their problems, t
 its bad rows), golden records with their lineage and overrides, the review queue with the
 side-by-side comparison, the audit of decisions, match runs and the data-quality report.
 
-Thin: `selectors` read (scoped to the user), `services` / `review` / `tasks` act. An import is
-staged between its two steps: the uploaded file under MEDIA_ROOT/mdm/staged/<user>/ (swept
-after a day when abandoned), a database's connection string in the session (never on disk,
-never in a page).
+Thin: `selectors` read (scoped to the user), `services` / `review` / `tasks` act, `staging`
+keeps an import between its two steps.
 """
 
-import secrets
-import time
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 
 import plotly.graph_objects as go
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,9 +19,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from haicap.core.errors import DomainError, NotFound
+from haicap.core.errors import DomainError
 from haicap.core.paging import BoundedPaginator
-from haicap.mdm import review, selectors, services, tasks
+from haicap.mdm import review, selectors, services, staging, tasks
 from haicap.mdm.forms import (
     BulkDecisionForm,
     DecisionForm,
@@ -38,13 +33,11 @@ from haicap.mdm.forms import (
     SplitForm,
 )
 from haicap.mdm.models import EntityKind, MatchRun, Verdict
-from haicap.mdm.sources import PREVIEW_ROWS, SourceTable, check_mapping, read_database, read_file
+from haicap.mdm.sources import SourceTable, check_mapping
 
 ROWS_PER_PAGE = 50
 # Long lists are counted no further (a steward searches rather than pages through them).
 COUNT_CAP = 10_000
-STAGED_KEY = "mdm_staged"
-STAGED_HOURS = 24  # a staged upload older than this is an abandoned import
 
 
 def steward_page(view):
@@ -131,9 +124,9 @@ def import_start(request, code: str):
         data = form.cleaned_data
         try:
             if data["file"]:
-                token = _stage_file(request, source, data["file"])
+                token = staging.stage_file(request, source, data["file"])
             else:
-                token = _stage_database(request, source, data["database_url"], data["table"])
+                token = staging.stage_database(request, source, data["database_url"], data["table"])
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -151,8 +144,8 @@ def import_mapping(request, code: str, token: str):
     """Step two: the mapping of the source's columns, a preview of the first rows with their
     problems (re-drawn by HTMX as the mapping changes), then the import itself."""
     source = selectors.source(request.user, code)
-    staged = _staged(request, source, token)
-    table = _staged_table(staged)
+    staged = staging.staged(request, source, token)
+    table = staging.staged_table(staged)
     kind = request.POST.get("kind") or request.GET.get("kind") or EntityKind.PERSON
     if kind not in EntityKind.values:
         kind = EntityKind.PERSON
@@ -250,95 +243,8 @@ def _import(request, source, staged: dict, table: SourceTable, key_column: str,
     else:
         batch = services.import_database(source, mapping, url=staged["url"],
                                          table_name=staged["table"], user=request.user)
-    _unstage(request, staged)
+    staging.unstage(request, staged)
     return batch
-
-
-# -- staging an import between its two steps ------------------------------------------------------
-
-def _staging_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "mdm" / "staged"
-
-
-def _staging_folder(user) -> Path:
-    return _staging_root() / str(user.pk)
-
-
-def sweep_abandoned_uploads() -> int:
-    """Delete staged files older than STAGED_HOURS: imports left half-way by a steward whose
-    session ended (its own list, which deletes the older ones, never comes back). Returns how
-    many."""
-    cutoff = time.time() - STAGED_HOURS * 3600
-    removed = 0
-    for path in _staging_root().glob("*/*"):
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def _stage_file(request, source, upload) -> str:
-    sweep_abandoned_uploads()
-    token = secrets.token_urlsafe(12)
-    name = Path(upload.name).name[:200]
-    # An unreadable file is refused now, not on the next page; its size is kept for the preview.
-    table = read_file(upload.read(), name)
-    folder = _staging_folder(request.user)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{token}{Path(name).suffix.lower()}"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    _remember(request, token, {"kind": "file", "source": source.code, "filename": name,
-                               "path": str(path), "rows": len(table.rows) + len(table.broken)})
-    return token
-
-
-def _stage_database(request, source, url: str, table: str) -> str:
-    read = read_database(url, table)  # a bad connection or table is refused now
-    token = secrets.token_urlsafe(12)
-    _remember(request, token, {"kind": "database", "source": source.code, "url": url,
-                               "table": table, "rows": len(read.rows)})
-    return token
-
-
-def _remember(request, token: str, staged: dict) -> None:
-    kept = dict(request.session.get(STAGED_KEY, {}))
-    # A steward has a few imports under way at most; the oldest are forgotten.
-    for old in list(kept)[:-4]:
-        _delete_file(kept.pop(old))
-    kept[token] = staged
-    request.session[STAGED_KEY] = kept
-
-
-def _staged(request, source, token: str) -> dict:
-    staged = request.session.get(STAGED_KEY, {}).get(token)
-    if staged is None or staged["source"] != source.code:
-        raise NotFound(_("This import is no longer under way; start it again."),
-                       code="unknown_import")
-    return {**staged, "token": token}
-
-
-def _staged_table(staged: dict) -> SourceTable:
-    if staged["kind"] == "file":
-        path = Path(staged["path"])
-        if not path.exists():
-            raise NotFound(_("This import is no longer under way; start it again."),
-                           code="unknown_import")
-        return read_file(path.read_bytes(), staged["filename"], limit=PREVIEW_ROWS)
-    return read_database(staged["url"], staged["table"], limit=PREVIEW_ROWS)
-
-
-def _unstage(request, staged: dict) -> None:
-    kept = dict(request.session.get(STAGED_KEY, {}))
-    kept.pop(staged["token"], None)
-    request.session[STAGED_KEY] = kept
-    _delete_file(staged)
-
-
-def _delete_file(staged: dict) -> None:
-    if staged.get("kind") == "file":
-        Path(staged["path"]).unlink(missing_ok=True)
 
 
 # -- batches --------------------------------------------------------------------------------------
