@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import transaction
 from django.db.models import Q
 from django.test.utils import override_settings
+from django.utils.module_loading import import_string
 
 from haicap.core import audit, services
 from haicap.core.context import ActorContext, reset_actor, set_actor
@@ -309,15 +310,21 @@ def demo_citizens(province: Province):
     return User.objects.filter(role=Role.CITIZEN, residence_commune__province=province)
 
 
+# Each app's own demo data that is not removed with the dossiers, removed before the citizens and
+# officers its rows point to: dotted paths (as the demo command's DEMO_STEPS), each taking the
+# province.
+REMOVE_STEPS = ("haicap.mdm.demo.remove",)
+
+
 def remove_demo(province: Province) -> dict[str, int]:
-    """Delete the demo's dossiers, master data, citizens, officers and offices. The audit log
-    keeps its rows."""
+    """Delete the demo's dossiers, the apps' demo data (REMOVE_STEPS), citizens, officers and
+    offices. The audit log keeps its rows."""
     from haicap.core.demo.dossiers import remove_dossiers
-    from haicap.mdm.demo import remove as remove_master_data
 
     codes = demo_office_codes(province)
     dossiers = remove_dossiers(province, codes)
-    remove_master_data(province)
+    for step in REMOVE_STEPS:
+        import_string(step)(province)
     citizens = demo_citizens(province).delete()[1].get(User._meta.label, 0)
     officers = User.objects.filter(
         Q(office__code__in=codes) | Q(username=ADMIN_USERNAME, role=Role.ADMINISTRATOR)
