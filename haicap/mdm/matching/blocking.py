@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from haicap.mdm.matching import settings as matching_settings
-from haicap.mdm.matching.scoring import matching_input
+from haicap.mdm.matching.prepare import matching_input
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ import pyarrow as pa
 from haicap.mdm import duck
 from haicap.mdm.matching import settings as matching_settings
 from haicap.mdm.matching.model import Model, gamma_sql, trained_on
+from haicap.mdm.matching.prepare import TABLE, create_input
 
-INPUT = "matching_input"  # the table train and predict read
 ROW_ID = "row_id"  # predict's unique id there: the records' row numbers
 U_SAMPLE_PAIRS = 3e6
 EM_MAX_PAIRS = 2e6
@@ -34,12 +34,6 @@ class Pairs:
     table: pa.Table
 
 
-def matching_input(records: pa.Table) -> pa.Table:
-    with duck.connection() as con:
-        con.register("records", records)
-        return con.sql(matching_settings.input_sql("records")).to_arrow_table()
-
-
 def _linker(con, prepared: pa.Table | str, settings: dict):
     """A Splink linker on `con` (a duck.connection: Splink's tables count against its memory
     cap and spill to its directory)."""
@@ -50,19 +44,10 @@ def _linker(con, prepared: pa.Table | str, settings: dict):
     return Linker(frame, settings, log_level=None)
 
 
-def _create_input(con, records: pa.Table, *, also: tuple[str, ...] = ()) -> str:
-    """The matching input of `records` as a table in `con` (Splink reads it there without a copy
-    through Arrow); `also`: columns of `records` it carries as they are."""
-    con.register("records", records)
-    con.sql(f"CREATE TABLE {INPUT} AS {matching_settings.input_sql('records', also=also)}")
-    con.unregister("records")
-    return INPUT
-
-
 def train(records: pa.Table, *, seed: int = 0, description: str = "") -> Model:
     with duck.connection() as con:
         # A fixed linker id: the same records and seed give the same saved JSON.
-        linker = _linker(con, _create_input(con, records), {
+        linker = _linker(con, create_input(con, records), {
             **matching_settings.initial_settings(), "linker_uid": f"mdm{seed}"})
         linker.training.estimate_probability_two_random_records_match(
             list(matching_settings.DETERMINISTIC_RULES),
@@ -108,12 +93,12 @@ def predict(records: pa.Table, model: Model, *, threshold: float) -> Pairs:
     with duck.connection() as con:
         numbered = records.append_column(
             ROW_ID, pa.array(np.arange(records.num_rows, dtype=np.int64)))
-        _create_input(con, numbered, also=(ROW_ID,))
+        create_input(con, numbered, also=(ROW_ID,))
         # Splink scores pairs of row numbers (not record keys: the pairs and the joins are a
         # third the size) without carrying both records' columns through every candidate pair
         # (a third of the time, most of the memory at 1M people); the levels of the pairs kept
         # are computed after, from the same conditions (pairs_sql).
-        linker = _linker(con, INPUT, {**model.splink_settings, "unique_id_column_name": ROW_ID,
+        linker = _linker(con, TABLE, {**model.splink_settings, "unique_id_column_name": ROW_ID,
                                       "retain_matching_columns": False,
                                       "retain_intermediate_calculation_columns": True})
         scored = linker.inference.predict(threshold_match_probability=threshold,
@@ -142,7 +127,7 @@ def pairs_sql(table: str, model: Model) -> str:
         SELECT {', '.join(columns)} FROM (
             SELECT p.match_probability, p.match_weight, {weights}, {sides}
             FROM {table} p
-            JOIN {INPUT} l ON l.{ROW_ID} = p.{ROW_ID}_l
-            JOIN {INPUT} r ON r.{ROW_ID} = p.{ROW_ID}_r)
+            JOIN {TABLE} l ON l.{ROW_ID} = p.{ROW_ID}_l
+            JOIN {TABLE} r ON r.{ROW_ID} = p.{ROW_ID}_r)
     """
 

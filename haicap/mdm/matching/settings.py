@@ -30,8 +30,8 @@ COMPARED_COLUMNS = ("name_folded", "name_sorted", "given_folded", "family_folded
 @dataclass(frozen=True)
 class BlockingKey:
     name: str
-    expression: str  # SQL over the standardized record, DuckDB dialect
-    cap: int         # more records than this with one key value: the value is not used
+    columns: tuple[str, ...]  # matching-input columns whose values together are the key
+    cap: int  # more records than this with one key value: the value is not used
 
 
 # The cap of the rules on a birth date or a name: a value shared by more than ten records is a
@@ -41,16 +41,14 @@ class BlockingKey:
 BROAD_CAP = 10
 
 BLOCKING_KEYS = (
-    BlockingKey("block_cccd", "national_id", 8),
-    BlockingKey("block_cmnd", "old_id_number", 8),
-    BlockingKey("block_phone", "phone", 12),
-    BlockingKey("block_dob_given", "CAST(birth_date AS VARCHAR) || '|' || given_folded",
-                BROAD_CAP),
-    BlockingKey("block_dob_commune", "CAST(birth_date AS VARCHAR) || '|' || commune_code",
-                BROAD_CAP),
-    BlockingKey("block_name_year", "name_folded || '|' || CAST(birth_year AS VARCHAR)", BROAD_CAP),
-    BlockingKey("block_initials_dob", "initials || '|' || CAST(birth_date AS VARCHAR)", BROAD_CAP),
-    BlockingKey("block_name_commune", "name_sorted || '|' || commune_code", BROAD_CAP),
+    BlockingKey("block_cccd", ("national_id",), 8),
+    BlockingKey("block_cmnd", ("old_id_number",), 8),
+    BlockingKey("block_phone", ("phone",), 12),
+    BlockingKey("block_dob_given", ("birth_date", "given_folded"), BROAD_CAP),
+    BlockingKey("block_dob_commune", ("birth_date", "commune_code"), BROAD_CAP),
+    BlockingKey("block_name_year", ("name_folded", "birth_year"), BROAD_CAP),
+    BlockingKey("block_initials_dob", ("initials", "birth_date"), BROAD_CAP),
+    BlockingKey("block_name_commune", ("name_sorted", "commune_code"), BROAD_CAP),
 )
 
 # The two rules EM trains m on: each leaves the other's columns free to be estimated.
@@ -198,9 +196,9 @@ def initial_settings() -> dict:
 
 
 def input_sql(table: str, *, also: tuple[str, ...] = ()) -> str:
-    """The matching input from a standardized-records table: comparison columns and capped
-    blocking keys (DuckDB SQL), and the columns `also` names as they are."""
-    prepared = f"""
+    """The matching input's compared columns from a standardized-records table (DuckDB SQL), and
+    the columns `also` names as they are; `prepare` adds the capped blocking keys."""
+    return f"""
         SELECT record_key, {''.join(f"{column}, " for column in also)}name_folded,
                array_to_string(list_sort(string_split(name_folded, ' ')), ' ') AS name_sorted,
                array_to_string(list_transform(string_split(name_folded, ' '),
@@ -213,22 +211,4 @@ def input_sql(table: str, *, also: tuple[str, ...] = ()) -> str:
                gender, national_id, old_id_number, phone, commune_code, province_code,
                strip_accents(lower(address)) AS address, father_folded, mother_folded
         FROM {table}
-    """
-    # Capped keys by hash aggregation and joins: DuckDB sorts for every window partition, and
-    # eight of them cost ten times the rest of the preparation.
-    raw_keys = ", ".join(f"{key.expression} AS raw_{key.name}" for key in BLOCKING_KEYS)
-    kept = ",\n".join(
-        f"kept_{key.name} AS (SELECT raw_{key.name} AS value FROM keyed "
-        f"WHERE raw_{key.name} IS NOT NULL GROUP BY 1 HAVING count(*) <= {key.cap})"
-        for key in BLOCKING_KEYS)
-    selected = ", ".join(f"kept_{key.name}.value AS {key.name}" for key in BLOCKING_KEYS)
-    joins = "\n".join(f"LEFT JOIN kept_{key.name} ON kept_{key.name}.value = k.raw_{key.name}"
-                      for key in BLOCKING_KEYS)
-    hidden = ", ".join(f"raw_{key.name}" for key in BLOCKING_KEYS)
-    return f"""
-        WITH prepared AS ({prepared}),
-        keyed AS MATERIALIZED (SELECT *, {raw_keys} FROM prepared),
-        {kept}
-        SELECT k.* EXCLUDE ({hidden}), {selected}
-        FROM keyed k {joins}
     """

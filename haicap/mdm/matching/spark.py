@@ -3,11 +3,12 @@
 The model's levels are DuckDB SQL; for Spark they are transpiled with sqlglot, the similarity
 functions renamed to the UDFs Splink ships in its jar (jaro_winkler, damerau_levenshtein) and
 DuckDB's Hamming count written out as a Spark higher-order function. The matching input is the one
-`settings.input_sql` defines — here prepared in DuckDB and handed to Spark as Arrow; at national
-scale the same SQL (window counts for the capped keys) runs in Spark over Parquet. Clusters come
-from Splink's connected components on Spark at the merge threshold; the stewards' cannot-link
-decisions touch few clusters and are applied afterwards on the driver with
-`haicap.mdm.clusters.cluster` over the pairs of those clusters only.
+`prepare` builds — here on DuckDB and Arrow, handed to Spark as Arrow; at national scale Spark
+builds it over Parquet: the compared columns with the same SQL, each blocking key as its columns'
+values numbered together and capped by a count over a window. Clusters come from Splink's connected
+components on Spark at the merge threshold; the stewards' cannot-link decisions touch few clusters
+and are applied afterwards on the driver with `haicap.mdm.clusters.cluster` over the pairs of those
+clusters only.
 """
 
 import copy
@@ -18,7 +19,7 @@ import sqlglot
 
 from haicap.mdm import conf
 from haicap.mdm.matching.model import Model
-from haicap.mdm.matching.scoring import matching_input
+from haicap.mdm.matching.prepare import matching_input
 
 SPARK_FUNCTIONS = {"JAROWINKLER_SIMILARITY": "jaro_winkler",
                    "DAMERAU_LEVENSHTEIN": "damerau_levenshtein"}

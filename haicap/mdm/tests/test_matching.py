@@ -11,6 +11,7 @@ import pytest
 from haicap.mdm import matching
 from haicap.mdm.evaluation import evaluate
 from haicap.mdm.matching import settings as matching_settings
+from haicap.mdm.matching.prepare import matching_input
 
 FAMILIES = ["nguyen"] * 8 + ["tran", "le", "pham", "hoang", "vo", "phan", "dang"]
 MIDDLES = ["van", "thi", "minh", "duc", "ngoc", "thanh"]
@@ -138,7 +139,7 @@ def _splink_gammas(records, model, names) -> dict:
     from splink import DuckDBAPI, Linker
 
     api = DuckDBAPI()
-    linker = Linker(api.register(matching.scoring.matching_input(records)),
+    linker = Linker(api.register(matching_input(records)),
                     {**model.splink_settings, "retain_matching_columns": True}, log_level=None)
     scored = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
     return {(min(row["record_key_l"], row["record_key_r"]),
@@ -207,8 +208,8 @@ def _level_of(comparison: dict, left: dict, right: dict) -> str:
     """Evaluate a comparison's CASE on one pair in DuckDB, as Splink would."""
     import duckdb
 
-    l_table = matching.scoring.matching_input(_table([left]))
-    r_table = matching.scoring.matching_input(_table([right]))
+    l_table = matching_input(_table([left]))
+    r_table = matching_input(_table([right]))
     con = duckdb.connect()
     con.register("l", l_table)
     con.register("r", r_table)
@@ -225,7 +226,7 @@ def _level_of(comparison: dict, left: dict, right: dict) -> str:
 
 def test_no_blocking_rule_blocks_on_the_family_name_alone():
     for rule_key in matching_settings.BLOCKING_KEYS:
-        assert rule_key.expression.strip() != "family_folded"
+        assert rule_key.columns != ("family_folded",)
 
 
 @pytest.mark.parametrize("key", ["block_phone", "block_name_year"])
@@ -235,11 +236,35 @@ def test_blocking_keys_shared_by_too_many_records_are_dropped(key):
     def prepared(count):
         rows = [one_record(f"A:{i}", name_folded="nguyen van an", birth_year=1990,
                            phone="0900000000") for i in range(count)]
-        return matching.scoring.matching_input(_table(rows))
+        return matching_input(_table(rows))
 
     assert len(set(prepared(cap).column(key).to_pylist())) == 1
     assert set(prepared(cap).column(key).to_pylist()) != {None}
     assert set(prepared(cap + 1).column(key).to_pylist()) == {None}
+
+
+def test_records_share_a_blocking_key_exactly_when_they_share_every_column_of_it():
+    from haicap.mdm.matching.prepare import capped_key
+
+    key = matching_settings.BlockingKey("k", ("birth_date", "given_folded"), cap=10)
+    table = pa.table({"birth_date": [date(1990, 1, 2), date(1990, 1, 2), date(1990, 1, 2),
+                                     date(1990, 2, 1), None],
+                      "given_folded": ["an", "an", "binh", "an", "an"]})
+    keys = capped_key(table, key).to_pylist()
+    assert keys[0] == keys[1]
+    assert len({keys[0], keys[2], keys[3]}) == 3
+    assert keys[4] is None
+
+
+def test_records_without_a_key_column_do_not_count_towards_the_cap():
+    from haicap.mdm.matching.prepare import capped_key
+
+    key = matching_settings.BlockingKey("k", ("birth_date", "given_folded"), cap=2)
+    table = pa.table({"birth_date": [None] * 5 + [date(1970, 1, 1)] * 2,
+                      "given_folded": ["an"] * 7})
+    keys = capped_key(table, key).to_pylist()
+    assert keys[:5] == [None] * 5
+    assert keys[5] is not None and keys[5] == keys[6]
 
 
 def test_pipeline_finds_the_people_in_hand_made_data(trained):
