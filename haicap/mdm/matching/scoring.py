@@ -17,7 +17,7 @@ from haicap.mdm.matching import settings as matching_settings
 from haicap.mdm.matching.model import Model, gamma_sql, trained_on
 from haicap.mdm.matching.prepare import TABLE, create_input
 
-ROW_ID = "row_id"  # predict's unique id there: the records' row numbers
+ROW_ID = "row_id"  # predict's unique id in the matching input: the records' row numbers
 U_SAMPLE_PAIRS = 3e6
 EM_MAX_PAIRS = 2e6
 U_FLOOR = 1 / U_SAMPLE_PAIRS
@@ -34,13 +34,13 @@ class Pairs:
     table: pa.Table
 
 
-def _linker(con, prepared: pa.Table | str, settings: dict):
-    """A Splink linker on `con` (a duck.connection: Splink's tables count against its memory
-    cap and spill to its directory)."""
+def _linker(con, table: str, settings: dict):
+    """A Splink linker on the matching input `table` in `con` (a duck.connection: Splink's
+    tables count against its memory cap and spill to its directory)."""
     from splink import DuckDBAPI, Linker
 
     api = DuckDBAPI(connection=con)
-    frame = api.register(prepared)
+    frame = api.register(table)
     return Linker(frame, settings, log_level=None)
 
 
