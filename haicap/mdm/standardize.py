@@ -36,6 +36,7 @@ Choices, written down:
 
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -521,13 +522,17 @@ def standardize(raw: pa.Table, *, resolve_addresses=None, today: date | None = N
     today = today or date.today()
     columns = _with_all_columns(raw)
     keys = columns["record_key"]
-    fixes = _Fixes(keys)
-    names, name_rows = _names(columns, fixes)
-    birth = _dates(columns["birth_date"], today)
-    gender_reading = _genders(columns["gender"])
-    phone = _phones(columns["phone"])
-    id_number = _id_numbers(columns["national_id"])
-    address = _addresses(columns["address"], resolve_addresses)
+    name_fixes, fixes = _Fixes(keys), _Fixes(keys)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Names are read in Python; most of the rest is Arrow, which lets go of the GIL, so the
+        # two go on together on a second core.
+        named = pool.submit(_names, columns, name_fixes)
+        birth = _dates(columns["birth_date"], today)
+        gender_reading = _genders(columns["gender"])
+        phone = _phones(columns["phone"])
+        id_number = _id_numbers(columns["national_id"])
+        address = _addresses(columns["address"], resolve_addresses)
+        name_rows = named.result()
     check = _cccd(id_number.national_id, birth.year, gender_reading.value)
     birth_year = pc.coalesce(birth.year, check.year)
     gender = pc.coalesce(gender_reading.value, check.gender)
@@ -564,8 +569,7 @@ def standardize(raw: pa.Table, *, resolve_addresses=None, today: date | None = N
         "mother_folded": name_rows["mother"].folded,
         "household_ref": _text(columns["household_ref"]), "updated_at": updated.value,
     }, schema=RECORD_SCHEMA)
-    del names
-    return Standardized(records, fixes.table())
+    return Standardized(records, pa.concat_tables([name_fixes.table(), fixes.table()]))
 
 
 def standardize_row(values: dict[str, str], *, resolve_addresses=None) -> list[Fix]:
@@ -720,7 +724,7 @@ def _names(columns, fixes: _Fixes):
                for part in (parts[0], parts[2])]
     fixes.when("full_name", pc.and_(pc.is_null(full), pc.or_(*several)), "name_split", name_in,
                rows["full"].name)
-    return distinct, rows
+    return rows
 
 
 @dataclass
