@@ -29,10 +29,11 @@ messages: $(MO)
 demo: install
 	$(BIN)/haicap migrate --noinput
 	$(BIN)/haicap demo
-	$(BIN)/haicap collectstatic --noinput --verbosity 0
 	$(MAKE) --no-print-directory serve
 
 serve:
+	@# Static files with their compressed copies, as the web server serves them (settings.py).
+	@$(BIN)/haicap collectstatic --noinput --verbosity 0
 	@echo "haicap is served at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	@# The background worker (django-tasks, database backend) runs beside the web server and
 	@# stops with it: timers, notifications, document scans.

@@ -1,4 +1,5 @@
-"""Rule: production refuses the demo secret; production settings pass `check --deploy`."""
+"""Rule: production refuses the demo secret; production settings pass `check --deploy`; collected
+static files are served with their compressed copies."""
 
 import os
 import secrets
@@ -47,3 +48,19 @@ def test_check_deploy_refuses_the_demo_sms_gateway_secret():
 
     assert result.returncode != 0
     assert "haicap.E002" in result.stderr
+
+
+def test_static_files_are_served_compressed_once_collected(tmp_path):
+    # The web server's settings are read when it starts: a fresh process, as after `make serve`.
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith("HAICAP_")}
+    environment["HAICAP_VAR_DIR"] = str(tmp_path)
+    subprocess.run([sys.executable, "-m", "haicap.manage", "collectstatic", "--noinput",
+                    "--verbosity", "0"], env=environment, check=True, timeout=300)
+    served = subprocess.run([sys.executable, "-c", (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'haicap.settings'); "
+        "django.setup(); from django.test import Client; "
+        "r = Client().get('/static/vendor/plotly.min.js', HTTP_ACCEPT_ENCODING='gzip'); "
+        "print(r.status_code, r.headers.get('Content-Encoding'))")],
+        env=environment, capture_output=True, text=True, timeout=120)
+    assert served.stdout.split()[-2:] == ["200", "gzip"], served.stderr[-2000:]
