@@ -50,8 +50,12 @@ def capped_key(table: pa.Table, key: BlockingKey) -> pa.Array:
     the value)."""
     combined = np.zeros(table.num_rows, np.int64)
     present = np.ones(table.num_rows, bool)
+    radix = 1
     for name in key.columns:
         codes, count = _numbered(table.column(name))
+        radix *= count
+        if radix >= 2**63:  # far beyond any province: 2.3 M names × 3,321 communes is 10^10
+            raise ValueError(f"{key.name}: too many distinct values for one number")
         present &= codes >= 0
         combined = combined * count + np.maximum(codes, 0)
     shared = pa.array(combined[present]).dictionary_encode().indices.to_numpy()
