@@ -813,14 +813,8 @@ def _phones(values: pa.Array) -> _PhoneRows:
                     [ids.read_phone(item) for item in distinct], {"phone": pa.string()})
     value = pc.if_else(current, text, pc.if_else(abroad, national,
                                                   pc.if_else(old, mapped, found["phone"])))
-    return _PhoneRows(value, [found["rules"], _constant_rules(abroad, ids.PHONE_COUNTRY_CODE),
-                              _constant_rules(old, ids.PHONE_OLD_PREFIX)])
-
-
-def _constant_rules(mask: pa.Array, rule: str) -> pa.Array:
-    """A rules column holding [rule] where `mask` holds, null elsewhere."""
-    one = _rule_lists([(rule,)])
-    return one.take(pc.if_else(mask, 0, pa.scalar(None, pa.int32())))
+    return _PhoneRows(value, [found["rules"], _rules_column([(ids.PHONE_COUNTRY_CODE, abroad)]),
+                              _rules_column([(ids.PHONE_OLD_PREFIX, old)])])
 
 
 @dataclass
@@ -847,7 +841,7 @@ def _id_numbers(values: pa.Array) -> _IdRows:
                     {"national_id": pa.string(), "old_id_number": pa.string()})
     return _IdRows(pc.if_else(cccd, text, found["national_id"]),
                    pc.if_else(cmnd, text, found["old_id_number"]),
-                   [found["rules"], _constant_rules(cmnd, ids.CMND_KEPT)])
+                   [found["rules"], _rules_column([(ids.CMND_KEPT, cmnd)])])
 
 
 @dataclass
